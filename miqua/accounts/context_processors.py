@@ -1,0 +1,27 @@
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# (url name, label, permission or None for every signed-in user)
+_NAVIGATION = [
+    ("home", _("Overview"), None),
+    ("user_list", _("Users"), "accounts.view_user_list"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """The menu shows each role only what it may open."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    current = getattr(request.resolver_match, "url_name", None)
+    items = [
+        {"url": reverse(name), "label": label, "active": name == current}
+        for name, label, perm in _NAVIGATION
+        if perm is None or user.has_perm(perm)
+    ]
+    if user.is_staff:
+        items.append({"url": reverse("admin:index"), "label": _("Administration"), "active": False})
+    return {"nav_items": items}

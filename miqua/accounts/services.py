@@ -1,0 +1,128 @@
+"""Writes about people: inviting users, their language."""
+
+from collections.abc import Iterable
+
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from miqua.audit.services import audit_record
+from quarters.models import Municipality, Organisation, Quarter
+
+from .models import Role, User
+from .tasks import send_email
+
+
+def _validate_role_links(
+    *, role: str, quarters: list[Quarter], municipality: Municipality | None
+) -> None:
+    errors: dict[str, ValidationError] = {}
+    if role == Role.ADVISOR and not quarters:
+        errors["quarters"] = ValidationError(
+            _("An advisor needs at least one quarter. Please choose their quarter(s)."),
+            code="required",
+        )
+    if role != Role.ADVISOR and quarters:
+        errors["quarters"] = ValidationError(
+            _("Only advisors are assigned to quarters. Please remove the quarters."),
+            code="not_advisor",
+        )
+    if role == Role.MUNICIPALITY_VIEWER and municipality is None:
+        errors["municipality"] = ValidationError(
+            _("A municipality viewer needs their municipality. Please choose it."),
+            code="required",
+        )
+    if role != Role.MUNICIPALITY_VIEWER and municipality is not None:
+        errors["municipality"] = ValidationError(
+            _("Only municipality viewers belong to a municipality. Please clear the field."),
+            code="not_viewer",
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def invite_link(*, user: User, base_url: str) -> str:
+    """The link with which an invited user sets their first password (allauth's reset flow)."""
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+    )
+    return base_url.rstrip("/") + path
+
+
+@transaction.atomic
+def user_invite(
+    *,
+    email: str,
+    full_name: str,
+    role: str,
+    quarters: Iterable[Quarter] = (),
+    municipality: Municipality | None = None,
+    organisation: Organisation | None = None,
+    language: str = settings.LANGUAGE_CODE,
+    base_url: str,
+    actor: User,
+) -> User:
+    """Create an account without a password and email the person a link to set one.
+
+    There is no public sign-up: only the back office brings people in.
+    """
+    if not actor.has_perm("accounts.invite_user"):
+        raise PermissionDenied
+    if role == Role.ADMINISTRATOR and actor.role != Role.ADMINISTRATOR:
+        raise ValidationError(
+            {"role": _("Only an administrator can invite another administrator.")}
+        )
+    email = email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("There is already an account with this email address.")})
+    quarter_list = list(quarters)
+    _validate_role_links(role=role, quarters=quarter_list, municipality=municipality)
+    user = User.objects.create_user(
+        email=email,
+        full_name=full_name.strip(),
+        role=role,
+        municipality=municipality,
+        organisation=organisation,
+        language=language,
+        is_superuser=role == Role.ADMINISTRATOR,
+    )
+    user.advised_quarters.set(quarter_list)
+    audit_record(
+        actor=actor,
+        action="user.invited",
+        obj=user,
+        changes={
+            "email": email,
+            "role": role,
+            "quarters": [q.name for q in quarter_list],
+            "municipality": municipality,
+        },
+    )
+    link = invite_link(user=user, base_url=base_url)
+    with translation.override(language):
+        subject = _("Your MIQUA account")
+        body = render_to_string(
+            "accounts/email/invite.txt", {"user": user, "link": link, "actor": actor}
+        )
+    transaction.on_commit(
+        lambda: send_email.delay(
+            subject=settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body=body, to=[email]
+        )
+    )
+    return user
+
+
+@transaction.atomic
+def user_set_language(*, user: User, language: str) -> None:
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("This language is not available.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])

@@ -1,0 +1,70 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
+
+from miqua.forms import apply_validation_error
+
+from . import services
+from .forms import InviteForm
+from .models import User
+
+
+def _require(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise PermissionDenied
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    _require(request, "accounts.view_user_list")
+    users = User.objects.select_related("municipality", "organisation").prefetch_related(
+        "advised_quarters"
+    )
+    return render(request, "accounts/user_list.html", {"users": users})
+
+
+@login_required
+def user_invite(request: HttpRequest) -> HttpResponse:
+    _require(request, "accounts.invite_user")
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_invite(
+                **form.cleaned_data, base_url=request.build_absolute_uri("/"), actor=request.user
+            )
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            messages.success(
+                request,
+                _("%(name)s has been invited; the invitation went to %(email)s.")
+                % {"name": user.full_name, "email": user.email},
+            )
+            return redirect("user_list")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "accounts/user_invite.html", {"form": form}, status=status)
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Switch the language; a signed-in user keeps the choice for their next visit."""
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated:
+        try:
+            services.user_set_language(user=request.user, language=language)
+        except ValidationError:
+            messages.error(request, _("This language is not available."))
+            return redirect("home")
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        request.POST = request.POST.copy()
+        request.POST["next"] = "/"
+    return set_language(request)

@@ -1,0 +1,6 @@
+class DomainError(Exception):
+    """A business rule refused an action; the message is shown to the person as it is."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message

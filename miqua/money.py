@@ -1,0 +1,58 @@
+"""Money in EUR: Decimal with two places, rounded half up, never float.
+
+Rounding happens at documented points only: where a figure is derived by multiplication
+(lending capacity = factor x capital) and, later, per instalment.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+# DecimalField(max_digits=12, decimal_places=2) holds at most this.
+MAX_AMOUNT = Decimal("9999999999.99")
+
+
+def quantize_eur(value: Decimal) -> Decimal:
+    """Round a EUR figure to the cent, half up (commercial rounding)."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def validate_positive_amount(value: object) -> Decimal:
+    """Return the amount as a Decimal, or raise a ValidationError a person can act on.
+
+    Refuses zero, negative amounts, more than two decimal places and amounts too large to store.
+    """
+    try:
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError):
+        raise ValidationError(
+            _("Please enter an amount in euros, for example 5.000,00."), code="invalid"
+        ) from None
+    if not amount.is_finite():
+        raise ValidationError(
+            _("Please enter an amount in euros, for example 5.000,00."), code="invalid"
+        )
+    if amount <= 0:
+        raise ValidationError(_("The amount must be greater than zero."), code="not_positive")
+    exponent = amount.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2 and amount != amount.quantize(CENT):
+        raise ValidationError(
+            _("Please enter the amount with at most two decimal places (cents)."),
+            code="too_many_decimals",
+        )
+    if amount > MAX_AMOUNT:
+        raise ValidationError(_("The amount is too large."), code="too_large")
+    return amount.quantize(CENT)
+
+
+def format_eur(value: Decimal | None) -> str:
+    """5700 -> "5.700,00 €" in German, "€5,700.00"-style grouping in English."""
+    from django.utils import formats
+
+    if value is None:
+        return ""
+    number = formats.number_format(quantize_eur(value), 2, use_l10n=True, force_grouping=True)
+    return f"{number}\u00a0€"

@@ -1,0 +1,119 @@
+"""Shared fixtures: a small network of two municipalities, each with a quarter and a fund, and
+one user of every role. "own" is always Offenbach's quarter, "foreign" Duisburg's."""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django_scopes import scopes_disabled
+
+from miqua.accounts.models import Role, User
+from quarters.models import LiabilityFund, Quarter
+
+from . import factories
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit_leaks():
+    # The login rate limit lives in the cache: one test's failed logins must not lock another.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def unscoped():
+    """Test setup and inspection outside any request: no quarter scope applies."""
+    with scopes_disabled():
+        yield
+
+
+@dataclass
+class Network:
+    own_quarter: Quarter
+    own_fund: LiabilityFund
+    sibling_quarter: Quarter  # same municipality as own_quarter, not advised by the advisor
+    foreign_quarter: Quarter
+    foreign_fund: LiabilityFund
+    advisor: User
+    foreign_advisor: User
+    committee_member: User
+    staff: User
+    administrator: User
+    municipality_viewer: User
+    foreign_municipality_viewer: User
+
+    def users_by_role(self) -> dict[str, User]:
+        return {
+            "advisor": self.advisor,
+            "committee_member": self.committee_member,
+            "municipality_viewer": self.municipality_viewer,
+            "staff": self.staff,
+            "administrator": self.administrator,
+        }
+
+
+@pytest.fixture
+def network(db) -> Network:
+    with scopes_disabled():
+        offenbach = factories.MunicipalityFactory(name="Offenbach am Main", slug="offenbach")
+        duisburg = factories.MunicipalityFactory(name="Duisburg", slug="duisburg")
+        own_fund = factories.LiabilityFundFactory(
+            quarter__municipality=offenbach,
+            quarter__name="Östliche Innenstadt",
+            quarter__slug="offenbach-oestliche-innenstadt",
+        )
+        sibling = factories.LiabilityFundFactory(
+            quarter__municipality=offenbach, quarter__name="Nordend", quarter__slug="offenbach-nordend"
+        ).quarter
+        foreign_fund = factories.LiabilityFundFactory(
+            quarter__municipality=duisburg, quarter__name="Hochfeld", quarter__slug="duisburg-hochfeld"
+        )
+        factories.FundContributionFactory(fund=own_fund)
+        factories.FundContributionFactory(fund=foreign_fund)
+        committee = factories.CommitteeFactory(quarter=own_fund.quarter)
+        member = factories.UserFactory(role=Role.COMMITTEE_MEMBER, email="member@miqua.example")
+        factories.CommitteeMembershipFactory(committee=committee, member=member)
+        return Network(
+            own_quarter=own_fund.quarter,
+            own_fund=own_fund,
+            sibling_quarter=sibling,
+            foreign_quarter=foreign_fund.quarter,
+            foreign_fund=foreign_fund,
+            advisor=factories.UserFactory(
+                role=Role.ADVISOR, email="advisor@miqua.example", quarters=[own_fund.quarter]
+            ),
+            foreign_advisor=factories.UserFactory(
+                role=Role.ADVISOR, email="advisor.du@miqua.example", quarters=[foreign_fund.quarter]
+            ),
+            committee_member=member,
+            staff=factories.UserFactory(role=Role.STAFF, email="staff@miqua.example"),
+            administrator=factories.UserFactory(
+                role=Role.ADMINISTRATOR, email="admin@miqua.example", is_superuser=True
+            ),
+            municipality_viewer=factories.UserFactory(
+                role=Role.MUNICIPALITY_VIEWER, email="city@miqua.example", municipality=offenbach
+            ),
+            foreign_municipality_viewer=factories.UserFactory(
+                role=Role.MUNICIPALITY_VIEWER, email="city.du@miqua.example", municipality=duisburg
+            ),
+        )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Under CI=true nothing may skip: a missing PostgreSQL, Redis or Chromium is a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, which is a failure: {report.longrepr}"
