@@ -5,10 +5,11 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from miqua.money import validate_positive_amount
+from miqua.money import quantize_eur, validate_positive_amount
 
 
 def _grouped(text: str, thousands: str) -> str | None:
@@ -46,12 +47,13 @@ def parse_amount(text: str, *, thousands: str, decimal: str) -> Decimal | None:
             return None
     else:
         whole, fraction = text, ""
-    if not whole.isdigit() or (fraction and not fraction.isdigit()):
+    # isdecimal, not isdigit: "²" is a digit that Decimal() cannot read.
+    if not whole.isdecimal() or (fraction and not fraction.isdecimal()):
         return None
     return Decimal(f"{sign}{whole}.{fraction or '0'}")
 
 
-class MoneyField(forms.CharField):
+class MoneyField(forms.Field):
     """An amount in EUR as people type it: "5.000", "5000,50", "5.000,50 €" in German,
     "5,000.50" in English. The value is a Decimal with two places; the rules of
     `validate_positive_amount` apply, so the form says the same as the service."""
@@ -60,17 +62,19 @@ class MoneyField(forms.CharField):
         "invalid": _("Please enter an amount in euros, for example 5.000,00."),
     }
 
+    widget = forms.TextInput
+
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_length", 20)
         super().__init__(**kwargs)
+        self.widget.attrs.setdefault("maxlength", "20")
         self.widget.attrs.setdefault("inputmode", "decimal")
         self.widget.attrs.setdefault("autocomplete", "off")
         self.widget.attrs.setdefault("class", "money")
 
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
-        text = super().to_python(value)
-        if text in self.empty_values:
+        if value in self.empty_values:
             return None
+        text = str(value).strip()
         text = text.replace("€", "").replace("EUR", "").replace(" ", "").replace("\u00a0", "")
         amount = parse_amount(
             text,
@@ -85,6 +89,11 @@ class MoneyField(forms.CharField):
         super().validate(value)
         if value is not None:
             validate_positive_amount(value)
+
+    def clean(self, value: Any) -> Decimal | None:
+        amount = super().clean(value)
+        # Two places, as promised: "5.000" is 5000.00. Exact, validate() refused more decimals.
+        return None if amount is None else quantize_eur(amount)
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Decimal):
@@ -109,3 +118,10 @@ def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+class FormRenderer(TemplatesSetting):
+    """Every form renders with the project's field markup: label, input, help, errors in place."""
+
+    form_template_name = "forms/div.html"
+    field_template_name = "forms/field.html"

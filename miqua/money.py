@@ -37,19 +37,20 @@ def validate_positive_amount(value: object) -> Decimal:
         )
     if amount <= 0:
         raise ValidationError(_("The amount must be greater than zero."), code="not_positive")
+    # Size first: quantizing an amount of more than 28 digits raises InvalidOperation.
+    if amount > MAX_AMOUNT:
+        raise ValidationError(_("The amount is too large."), code="too_large")
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2 and amount != amount.quantize(CENT):
         raise ValidationError(
             _("Please enter the amount with at most two decimal places (cents)."),
             code="too_many_decimals",
         )
-    if amount > MAX_AMOUNT:
-        raise ValidationError(_("The amount is too large."), code="too_large")
     return amount.quantize(CENT)
 
 
 def format_eur(value: Decimal | None) -> str:
-    """5700 -> "5.700,00 €" in German, "€5,700.00"-style grouping in English."""
+    """5700 -> "5.700,00 €" in German, "5,700.00 €" in English."""
     from django.utils import formats
 
     if value is None:

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "allauth",
     "allauth.account",
     "rules",
@@ -47,7 +48,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -61,7 +61,12 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
+if not DEBUG:
+    # Production serves the collected, compressed assets itself (runserver does it in DEBUG).
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+
 ROOT_URLCONF = "miqua.urls"
+FORM_RENDERER = "miqua.forms.FormRenderer"
 WSGI_APPLICATION = "miqua.wsgi.application"
 ASGI_APPLICATION = "miqua.asgi.application"
 
@@ -78,6 +83,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "miqua.accounts.context_processors.navigation",
             ],
+            # The project package is no app; its filters (eur, percent) are registered here.
+            "libraries": {"miqua": "miqua.templatetags.miqua"},
         },
     },
 ]

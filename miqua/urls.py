@@ -1,6 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from miqua.accounts.views import admin_login
+
+admin.site.login = admin_login  # type: ignore[method-assign]
+admin.site.site_header = "MIQUA"
+admin.site.site_title = "MIQUA"
+
 urlpatterns = [
     path("", include("quarters.urls")),
     path("", include("miqua.accounts.urls")),

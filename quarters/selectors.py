@@ -1,14 +1,14 @@
 """Reads of the network, inside the active quarter scope."""
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from miqua.money import ZERO, quantize_eur
 
-from .models import FundContribution, LiabilityFund, Quarter
+from .models import FundContribution, LiabilityFund, Organisation, Quarter
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,8 @@ class FundFigures:
         """Share of the lending capacity in use, in percent with one decimal."""
         if self.lending_capacity <= 0:
             return Decimal("0.0")
-        return (self.outstanding_exposure * 100 / self.lending_capacity).quantize(Decimal("0.1"))
+        share = self.outstanding_exposure * 100 / self.lending_capacity
+        return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def outstanding_exposure_by_quarter(*, quarter_ids: list[int]) -> dict[int, Decimal]:
@@ -127,12 +128,17 @@ def contributions_of(*, fund: LiabilityFund) -> QuerySet[FundContribution]:
 
 def partner_totals(*, fund: LiabilityFund) -> list[dict[str, object]]:
     """Each partner of the fund with the total it paid in, largest first."""
-    return list(
+    rows = list(
         fund.contributions.values("partner__id", "partner__name", "partner__kind")
         .annotate(
             total=Coalesce(
-                Sum("amount"), Value(ZERO), output_field=DecimalField(max_digits=12, decimal_places=2)
+                Sum("amount"),
+                Value(ZERO),
+                output_field=DecimalField(max_digits=12, decimal_places=2),
             )
         )
         .order_by("-total", "partner__name")
     )
+    for row in rows:
+        row["partner__kind_label"] = Organisation.Kind(row["partner__kind"]).label
+    return rows

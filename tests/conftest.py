@@ -73,10 +73,14 @@ def network(db) -> Network:
             quarter__slug="offenbach-oestliche-innenstadt",
         )
         sibling = factories.LiabilityFundFactory(
-            quarter__municipality=offenbach, quarter__name="Nordend", quarter__slug="offenbach-nordend"
+            quarter__municipality=offenbach,
+            quarter__name="Nordend",
+            quarter__slug="offenbach-nordend",
         ).quarter
         foreign_fund = factories.LiabilityFundFactory(
-            quarter__municipality=duisburg, quarter__name="Hochfeld", quarter__slug="duisburg-hochfeld"
+            quarter__municipality=duisburg,
+            quarter__name="Hochfeld",
+            quarter__slug="duisburg-hochfeld",
         )
         factories.FundContributionFactory(fund=own_fund)
         factories.FundContributionFactory(fund=foreign_fund)

@@ -10,7 +10,7 @@ from .models import Role
 class InviteForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("Email address"))
-    role = forms.ChoiceField(label=_("Role"), choices=[("", "–")] + Role.choices)
+    role = forms.ChoiceField(label=_("Role"), choices=[("", "–"), *Role.choices])
     quarters = forms.ModelMultipleChoiceField(
         label=_("Quarters (advisors only)"),
         queryset=Quarter.objects.none(),

@@ -51,7 +51,10 @@ def invite_link(*, user: User, base_url: str) -> str:
     """The link with which an invited user sets their first password (allauth's reset flow)."""
     path = reverse(
         "account_reset_password_from_key",
-        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
     )
     return base_url.rstrip("/") + path
 

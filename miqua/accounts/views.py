@@ -1,8 +1,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -68,3 +70,16 @@ def language_set(request: HttpRequest) -> HttpResponse:
         request.POST = request.POST.copy()
         request.POST["next"] = "/"
     return set_language(request)
+
+
+def admin_login(request: HttpRequest, extra_context: object = None) -> HttpResponse:
+    """The admin has no login form of its own: everyone signs in through the one rate-limited
+    login, and only the back office gets through to the admin."""
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("admin:index")
+    if not request.user.is_authenticated:
+        return redirect_to_login(next_url, login_url=reverse("account_login"))
+    if not request.user.is_staff:
+        raise PermissionDenied
+    return redirect(next_url)

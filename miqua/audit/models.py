@@ -3,6 +3,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+# What each action is called on the pages; apps add theirs as they grow.
+ACTION_LABELS = {
+    "fund.contribution_recorded": _("Contribution recorded"),
+    "user.invited": _("User invited"),
+    "admin.added": _("Created in the administration"),
+    "admin.changed": _("Changed in the administration"),
+}
+
 
 class AuditEntry(models.Model):
     """Who changed what, when: written by services, shown on the object's page, never edited.
@@ -45,3 +53,7 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))

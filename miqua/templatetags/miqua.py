@@ -1,4 +1,6 @@
-from decimal import Decimal
+import contextlib
+import datetime
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats
@@ -20,3 +22,28 @@ def percent(value: Decimal | None) -> str:
     if value is None:
         return ""
     return f"{formats.number_format(value, 1, use_l10n=True)}\u00a0%"
+
+
+# Keys whose stored text is an amount or an ISO date; shown the way the page's language writes them.
+_AMOUNT_KEYS = {"amount"}
+_DATE_KEYS = {"paid_on"}
+
+
+@register.filter
+def audit_summary(entry: object) -> str:
+    """The values an audit entry recorded, one line, amounts and dates formatted."""
+    parts = []
+    for key, value in getattr(entry, "changes", {}).items():
+        if value in (None, "", []):
+            continue
+        if key in _AMOUNT_KEYS:
+            with contextlib.suppress(InvalidOperation):
+                value = format_eur(Decimal(str(value)))
+        elif key in _DATE_KEYS:
+            with contextlib.suppress(ValueError):
+                day = datetime.date.fromisoformat(str(value))
+                value = formats.date_format(day, "SHORT_DATE_FORMAT")
+        elif isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        parts.append(str(value))
+    return " · ".join(parts)

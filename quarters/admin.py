@@ -1,0 +1,67 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from miqua.audit.admin import AuditedModelAdmin
+
+from .models import FundContribution, LiabilityFund, Municipality, Organisation, Quarter
+
+
+@admin.register(Municipality)
+class MunicipalityAdmin(AuditedModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedModelAdmin):
+    list_display = ["name", "kind", "municipality"]
+    list_filter = ["kind", "municipality"]
+    search_fields = ["name"]
+
+
+@admin.register(Quarter)
+class QuarterAdmin(AuditedModelAdmin):
+    list_display = ["name", "municipality", "slug"]
+    list_filter = ["municipality"]
+    search_fields = ["name", "municipality__name"]
+    list_select_related = ["municipality"]
+
+    def audit_quarter_id(self, obj: Quarter) -> int | None:  # type: ignore[override]
+        return obj.pk
+
+
+class ContributionInline(admin.TabularInline):
+    model = FundContribution
+    fields = ["paid_on", "partner", "amount", "note", "recorded_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    # Contributions are recorded on the quarter page, through the service that validates and
+    # audits them.
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(LiabilityFund)
+class LiabilityFundAdmin(AuditedModelAdmin):
+    list_display = ["name", "quarter", "leverage_factor"]
+    list_select_related = ["quarter__municipality"]
+    inlines = [ContributionInline]
+
+
+@admin.register(FundContribution)
+class FundContributionAdmin(admin.ModelAdmin):
+    list_display = ["paid_on", "fund", "partner", "amount"]
+    list_filter = ["fund__quarter__municipality"]
+    list_select_related = ["fund", "partner"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
