@@ -23,7 +23,7 @@ COPY . .
 
 # Translations and static files belong to the image: every container gets the same ones.
 RUN python manage.py compiletranslations \
-    && DJANGO_DEBUG=false python manage.py collectstatic --noinput \
+    && DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
     && useradd --system --uid 1000 --home-dir /app --no-create-home miqua \
     && mkdir -p /app/var/media \
     && chown -R miqua:miqua /app/var
