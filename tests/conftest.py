@@ -20,14 +20,41 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def _no_rate_limit_leaks():
-    # The login rate limit lives in the cache: one test's failed logins must not lock another.
-    from django.core.cache import cache
+def _clear_cache() -> None:
+    """Empty the cache; on Redis only this test run's keys, never a developer's other data."""
+    from django.core.cache import caches
+    from django.core.cache.backends.redis import RedisCache
 
-    cache.clear()
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        client = cache._cache.get_client(write=True)
+        for key in client.scan_iter(match=f"{cache.key_prefix}:*"):
+            client.delete(key)
+    else:
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit_leaks(settings):
+    # The login rate limit lives in the cache: one test's failed logins must not lock another.
+    settings.CACHES = {
+        name: {**config, "KEY_PREFIX": f"miqua-test-{os.getpid()}"}
+        for name, config in settings.CACHES.items()
+    }
+    _clear_cache()
     yield
-    cache.clear()
+    _clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager():
+    """Tests run tasks in-process, whatever REDIS_URL says; tests/test_celery_worker.py is the one
+    that sends tasks through the real broker to a real worker."""
+    from miqua.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = not bool(os.environ.get("REDIS_URL"))
 
 
 @pytest.fixture

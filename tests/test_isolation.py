@@ -12,10 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
 
+from committees.models import Committee
+from miqua.audit.models import AuditEntry
 from quarters.models import Organisation
 
 from .conftest import Network
@@ -223,23 +226,30 @@ def _admin_urls(network: Network) -> list[str]:
             "quarters_fundcontribution": network.foreign_fund.contributions.first().pk,
             "quarters_municipality": network.foreign_quarter.municipality_id,
             "accounts_user": network.advisor.pk,
+            "auth_user": network.advisor.pk,  # UserAdmin names its password URL so
+            "audit_auditentry": AuditEntry.objects.create(
+                action="test", object_type="x", object_id="1", object_repr="x"
+            ).pk,
+            "committees_committee": Committee.objects.get().pk,
+            "quarters_organisation": Organisation.objects.first().pk,
+            "account_emailaddress": EmailAddress.objects.create(
+                user=network.advisor, email=network.advisor.email
+            ).pk,
         }
     urls = []
     for name, route in _named_patterns(admin.site.get_urls()):
         groups = route.pattern.regex.groupindex
-        if "url" in groups or name == "logout":  # the catch-all; logout is a POST action
+        # The catch-all; logout (a POST action); "view on site" (a redirect, not a page).
+        if "url" in groups or "content_type_id" in groups or name == "logout":
             continue
-        model = name.rsplit("_", 1)[0]
+        object_id = next((pk for key, pk in object_ids.items() if name.startswith(key + "_")), None)
         kwargs = {}
         for group in groups:
             if group == "app_label":
                 kwargs[group] = "quarters"
             elif group in ("object_id", "id"):
-                kwargs[group] = str(object_ids.get(model, 1))
-            elif group == "content_type_id":
-                continue
-        if "content_type_id" in groups:  # "view on site" needs a real object; not a page
-            continue
+                assert object_id is not None, f"add an object for admin:{name} to object_ids"
+                kwargs[group] = str(object_id)
         urls.append(reverse(f"admin:{name}", kwargs=kwargs))
     return urls
 

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from miqua.audit.admin import AuditedModelAdmin
@@ -21,3 +22,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     ]
     add_fieldsets = [(None, {"fields": ["email", "full_name", "role", "password1", "password2"]})]
     readonly_fields = ["last_login", "date_joined"]
+
+
+# Permissions come from roles (django-rules), not from groups: hide what nobody should use.
+admin.site.unregister(Group)
