@@ -10,7 +10,9 @@ from .models import Role
 class InviteForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     email = forms.EmailField(label=_("Email address"))
-    role = forms.ChoiceField(label=_("Role"), choices=[("", "–"), *Role.choices])
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", _("– choose the role –")), *Role.choices]
+    )
     quarters = forms.ModelMultipleChoiceField(
         label=_("Quarters (advisors only)"),
         queryset=Quarter.objects.none(),
@@ -21,11 +23,13 @@ class InviteForm(forms.Form):
         label=_("Municipality (municipality viewers only)"),
         queryset=Municipality.objects.all(),
         required=False,
+        empty_label=_("– none –"),
     )
     organisation = forms.ModelChoiceField(
         label=_("Organisation (e.g. for committee members)"),
         queryset=Organisation.objects.all(),
         required=False,
+        empty_label=_("– none –"),
     )
     language = forms.ChoiceField(
         label=_("Language of the invitation"),
