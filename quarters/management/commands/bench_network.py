@@ -1,0 +1,104 @@
+"""Measure the network pages at national scale and print the figures.
+
+Builds a large network inside a transaction that is rolled back at the end, so it can run
+against any database (the demo SQLite file or PostgreSQL) without leaving anything behind.
+"""
+
+import statistics
+import time
+from decimal import Decimal
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection, reset_queries, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django_scopes import scopes_disabled
+
+from miqua.accounts.models import Role, User
+from quarters.models import FundContribution, LiabilityFund, Municipality, Organisation, Quarter
+
+
+class _Rollback(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = "Time the overview and quarter pages with a large network (nothing is kept)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--municipalities", type=int, default=100)
+        parser.add_argument("--quarters-per-municipality", type=int, default=5)
+        parser.add_argument("--contributions-per-fund", type=int, default=20)
+        parser.add_argument("--repeat", type=int, default=10)
+
+    def handle(self, *args: object, **options: int) -> None:
+        try:
+            with transaction.atomic(), scopes_disabled():
+                self._build(options)
+                self._measure(options["repeat"])
+                raise _Rollback
+        except _Rollback:
+            self.stdout.write("(all benchmark data rolled back)")
+
+    def _build(self, options: dict[str, int]) -> None:
+        started = time.perf_counter()
+        partner = Organisation.objects.create(name="Bench-Sparkasse", kind="savings_bank")
+        municipalities = Municipality.objects.bulk_create(
+            Municipality(name=f"Bench-Stadt {i}", slug=f"bench-stadt-{i}")
+            for i in range(options["municipalities"])
+        )
+        quarters = Quarter.objects.bulk_create(
+            Quarter(municipality=m, name=f"Quartier {j}", slug=f"{m.slug}-q{j}")
+            for m in municipalities
+            for j in range(options["quarters_per_municipality"])
+        )
+        funds = LiabilityFund.objects.bulk_create(
+            LiabilityFund(quarter=q, name=f"Fonds {q.slug}") for q in quarters
+        )
+        FundContribution.objects.bulk_create(
+            (
+                FundContribution(
+                    fund=f, partner=partner, paid_on="2010-01-01", amount=Decimal("1000.00")
+                )
+                for f in funds
+                for _ in range(options["contributions_per_fund"])
+            ),
+            batch_size=5000,
+        )
+        self.staff = User.objects.create_user(
+            email="bench.staff@miqua.example", full_name="Bench", role=Role.STAFF
+        )
+        self.advisor = User.objects.create_user(
+            email="bench.advisor@miqua.example", full_name="Bench", role=Role.ADVISOR
+        )
+        self.advisor.advised_quarters.set(quarters[:3])
+        self.quarter_slug = quarters[0].slug
+        self.stdout.write(
+            f"network: {len(municipalities)} municipalities, {len(quarters)} quarters, "
+            f"{len(funds) * options['contributions_per_fund']} contributions "
+            f"({connection.vendor}), built in {time.perf_counter() - started:.1f} s"
+        )
+
+    def _measure(self, repeat: int) -> None:
+        cases = [
+            ("staff overview, every quarter", self.staff, "/"),
+            ("advisor overview, 3 quarters", self.advisor, "/"),
+            ("quarter page (staff)", self.staff, f"/quarters/{self.quarter_slug}/"),
+        ]
+        self.stdout.write(f"{'page':34} {'median ms':>10} {'max ms':>8} {'queries':>8}")
+        for label, user, url in cases:
+            client = Client(SERVER_NAME="localhost")  # a host ALLOWED_HOSTS knows
+            client.force_login(user)
+            client.get(url)  # warm up templates and caches
+            timings = []
+            for _ in range(repeat):
+                reset_queries()
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    timings.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, (url, response.status_code)
+            self.stdout.write(
+                f"{label:34} {statistics.median(timings):10.1f} {max(timings):8.1f} "
+                f"{len(queries):8d}"
+            )
