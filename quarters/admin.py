@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from miqua.audit.admin import AuditedModelAdmin
+from miqua.audit.admin import AuditedModelAdmin, ReadOnlyModelAdmin
 
 from .models import FundContribution, LiabilityFund, Municipality, Organisation, Quarter
 
@@ -52,16 +52,7 @@ class LiabilityFundAdmin(AuditedModelAdmin):
 
 
 @admin.register(FundContribution)
-class FundContributionAdmin(admin.ModelAdmin):
+class FundContributionAdmin(ReadOnlyModelAdmin):
     list_display = ["paid_on", "fund", "partner", "amount"]
     list_filter = ["fund__quarter__municipality"]
     list_select_related = ["fund", "partner"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False

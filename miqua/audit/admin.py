@@ -27,15 +27,9 @@ class AuditedModelAdmin(admin.ModelAdmin):
         )
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "actor", "action", "object_repr", "quarter"]
-    list_filter = ["action", "quarter"]
-    search_fields = ["object_repr", "actor__email"]
-    date_hierarchy = "created_at"
-    list_select_related = ["actor", "quarter__municipality"]
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """For records written only by services: the admin shows them and changes nothing."""
 
-    # The trail is evidence: nobody adds, edits or deletes entries, not even an administrator.
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
@@ -44,3 +38,14 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyModelAdmin):
+    """The trail is evidence: nobody adds, edits or deletes entries, not even an administrator."""
+
+    list_display = ["created_at", "actor", "action", "object_repr", "quarter"]
+    list_filter = ["action", "quarter"]
+    search_fields = ["object_repr", "actor__email"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor", "quarter__municipality"]
