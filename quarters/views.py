@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from committees.selectors import current_memberships_of
 from miqua.accounts.models import Role
 from miqua.audit.selectors import audit_trail_for_quarter
 from miqua.forms import apply_validation_error
@@ -21,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each role's start page: the quarters it may see, with their fund figures."""
     user = request.user
     if user.role == Role.COMMITTEE_MEMBER:
-        memberships = user.committee_memberships.select_related("committee", "organisation")
+        memberships = current_memberships_of(user=user)
         return render(request, "quarters/home_committee.html", {"memberships": memberships})
     overviews = selectors.quarter_overviews()
     return render(

@@ -278,3 +278,11 @@ def test_admin_pages_work_for_the_back_office(role, network):
     for url in _admin_urls(network):
         response = client.get(url)
         assert response.status_code in (200, 302, 403), (url, response.status_code)
+
+
+def test_a_former_committee_member_sees_no_quarter(network):
+    with scopes_disabled():
+        network.committee_member.committee_memberships.update(ends_on=date(2021, 12, 31))
+    client = _client_for("committee_member", network)
+    response = client.get(reverse("home"))
+    assert network.own_quarter.name.encode() not in response.content

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
-from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from .models import Role, User
@@ -38,10 +37,9 @@ def visible_quarter_ids(user: User | AnonymousUser) -> list[int] | None:
                 )
             )
         if user.role == Role.COMMITTEE_MEMBER:
-            today = timezone.localdate()
-            current = user.committee_memberships.filter(starts_on__lte=today).filter(
-                Q(ends_on__isnull=True) | Q(ends_on__gte=today)
-            )
+            from committees.selectors import current_memberships_of
+
+            current = current_memberships_of(user=user)
             return list(
                 Quarter.objects.filter(
                     Q(committees__memberships__in=current)
