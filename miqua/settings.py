@@ -193,8 +193,11 @@ STORAGES = {
         )
     },
 }
-# Uploads hold personal data: they live outside the static tree and are never served directly.
+# Uploads hold personal data: they live outside the static tree and are never served directly
+# (there is no MEDIA_URL route); a view checks the scope and the right before it sends one.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+MIQUA_UPLOAD_MAX_BYTES = env.int("MIQUA_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -9,6 +9,7 @@ admin.site.site_title = "MIQUA"
 
 urlpatterns = [
     path("", include("quarters.urls")),
+    path("", include("credits.urls")),
     path("", include("miqua.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -37,13 +37,21 @@ class FundFigures:
 
 
 def outstanding_exposure_by_quarter(*, quarter_ids: list[int]) -> dict[int, Decimal]:
-    """What each quarter's fund is liable for: the outstanding principal of its loans and the
-    amounts reserved by approvals.
+    """What each quarter's fund is liable for: its running loans. This is the one place that
+    sum is made.
 
-    Loans and approvals arrive with the applications and committee issues; until a quarter has
-    any, its exposure is zero. This is the one place that sum is made.
+    Until repayments are recorded (loans issue) a running loan counts with its full amount;
+    approvals not yet paid out add their reservation with the committees issue.
     """
-    return dict.fromkeys(quarter_ids, ZERO)
+    from credits.models import Loan
+
+    rows = (
+        Loan.objects.filter(quarter_id__in=quarter_ids, status=Loan.Status.RUNNING)
+        .values("quarter_id")
+        .annotate(total=Sum("amount"))
+    )
+    totals = {row["quarter_id"]: row["total"] for row in rows}
+    return {qid: totals.get(qid) or ZERO for qid in quarter_ids}
 
 
 def paid_in_capital_by_fund(*, fund_ids: list[int]) -> dict[int, Decimal]:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 from django_scopes import scopes_disabled
 
+from credits.models import Application
 from miqua.accounts.models import Role, User
 from quarters.models import LiabilityFund, Quarter
 
@@ -78,6 +79,8 @@ class Network:
     administrator: User
     municipality_viewer: User
     foreign_municipality_viewer: User
+    own_application: Application
+    foreign_application: Application
 
     def users_by_role(self) -> dict[str, User]:
         return {
@@ -114,18 +117,31 @@ def network(db) -> Network:
         committee = factories.CommitteeFactory(quarter=own_fund.quarter)
         member = factories.UserFactory(role=Role.COMMITTEE_MEMBER, email="member@miqua.example")
         factories.CommitteeMembershipFactory(committee=committee, member=member)
+        factories.LoanProductFactory()
+        advisor = factories.UserFactory(
+            role=Role.ADVISOR, email="advisor@miqua.example", quarters=[own_fund.quarter]
+        )
+        foreign_advisor = factories.UserFactory(
+            role=Role.ADVISOR, email="advisor.du@miqua.example", quarters=[foreign_fund.quarter]
+        )
+        # A draft in each quarter with two guarantors covering half of the 5.000 € asked for.
+        applications = []
+        for quarter, author in (
+            (own_fund.quarter, advisor),
+            (foreign_fund.quarter, foreign_advisor),
+        ):
+            application = factories.ApplicationFactory(quarter=quarter, advisor=author)
+            factories.GuaranteeFactory(application=application)
+            factories.GuaranteeFactory(application=application)
+            applications.append(application)
         return Network(
             own_quarter=own_fund.quarter,
             own_fund=own_fund,
             sibling_quarter=sibling,
             foreign_quarter=foreign_fund.quarter,
             foreign_fund=foreign_fund,
-            advisor=factories.UserFactory(
-                role=Role.ADVISOR, email="advisor@miqua.example", quarters=[own_fund.quarter]
-            ),
-            foreign_advisor=factories.UserFactory(
-                role=Role.ADVISOR, email="advisor.du@miqua.example", quarters=[foreign_fund.quarter]
-            ),
+            advisor=advisor,
+            foreign_advisor=foreign_advisor,
             committee_member=member,
             staff=factories.UserFactory(role=Role.STAFF, email="staff@miqua.example"),
             administrator=factories.UserFactory(
@@ -137,6 +153,8 @@ def network(db) -> Network:
             foreign_municipality_viewer=factories.UserFactory(
                 role=Role.MUNICIPALITY_VIEWER, email="city.du@miqua.example", municipality=duisburg
             ),
+            own_application=applications[0],
+            foreign_application=applications[1],
         )
 
 

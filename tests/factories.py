@@ -8,6 +8,8 @@ import factory
 from factory.django import DjangoModelFactory
 
 from committees.models import Committee, CommitteeMembership
+from credits.models import Application, Borrower, Loan, LoanProduct
+from guarantors.models import Guarantee, Guarantor
 from miqua.accounts.models import Role, User
 from quarters.models import FundContribution, LiabilityFund, Municipality, Organisation, Quarter
 
@@ -94,3 +96,91 @@ class CommitteeMembershipFactory(DjangoModelFactory):
     committee = factory.SubFactory(CommitteeFactory)
     member = factory.SubFactory(UserFactory, role=Role.COMMITTEE_MEMBER)
     starts_on = datetime.date(2020, 1, 1)
+
+
+class LoanProductFactory(DjangoModelFactory):
+    """The network's product with the defaults of the documents (500 to 20,000 EUR ...)."""
+
+    class Meta:
+        model = LoanProduct
+
+    name = "MIQUA-Mikrokredit"
+    quarter = None
+
+
+class BorrowerFactory(DjangoModelFactory):
+    class Meta:
+        model = Borrower
+
+    quarter = factory.SubFactory(QuarterFactory)
+    first_name = factory.Sequence(lambda n: f"Vorname{n}")
+    last_name = factory.Sequence(lambda n: f"Nachname{n}")
+    date_of_birth = datetime.date(1980, 5, 17)
+    phone = "069 123456"
+    street = "Hauptstraße 1"
+    postal_code = "63065"
+    city = "Offenbach am Main"
+    receives_sgb2 = False
+
+
+class ApplicationFactory(DjangoModelFactory):
+    """A draft with the borrower's, business and request parts filled in, no guarantors yet."""
+
+    class Meta:
+        model = Application
+
+    quarter = factory.SubFactory(QuarterFactory)
+    borrower = factory.SubFactory(BorrowerFactory, quarter=factory.SelfAttribute("..quarter"))
+    product = factory.LazyFunction(
+        lambda: (
+            LoanProduct.objects.filter(is_active=True, quarter__isnull=True).first()
+            or LoanProductFactory()
+        )
+    )
+    advisor = factory.SubFactory(UserFactory, role=Role.ADVISOR)
+    business_name = "Änderungsschneiderei Yılmaz"
+    trade = "Schneiderei"
+    stage = Application.Stage.EXISTING
+    amount = Decimal("5000.00")
+    purpose = "Zweite Nähmaschine"
+    term_months = 24
+    improves_situation = "Ja: mehr Aufträge, eigenes Einkommen ohne Aufstockung."
+    can_repay = "Ja: freier Überschuss 600 € im Monat."
+    potential = Application.Level.HIGH
+    handicap = Application.Handicap.LARGE
+    monthly_income = Decimal("2400.00")
+    monthly_costs = Decimal("1800.00")
+    repayable_if_closed = True
+
+
+class GuarantorFactory(DjangoModelFactory):
+    class Meta:
+        model = Guarantor
+
+    quarter = factory.SubFactory(QuarterFactory)
+    first_name = factory.Sequence(lambda n: f"Bürge{n}")
+    last_name = "Muster"
+
+
+class GuaranteeFactory(DjangoModelFactory):
+    class Meta:
+        model = Guarantee
+
+    application = factory.SubFactory(ApplicationFactory)
+    quarter = factory.SelfAttribute("application.quarter")
+    guarantor = factory.SubFactory(GuarantorFactory, quarter=factory.SelfAttribute("..quarter"))
+    relation = "Bruder"
+    amount = Decimal("1250.00")
+
+
+class LoanFactory(DjangoModelFactory):
+    class Meta:
+        model = Loan
+
+    quarter = factory.SelfAttribute("borrower.quarter")
+    borrower = factory.SubFactory(BorrowerFactory)
+    amount = Decimal("3000.00")
+    term_months = 18
+    disbursed_on = datetime.date(2010, 3, 1)
+    status = Loan.Status.REPAID
+    closed_on = datetime.date(2011, 9, 30)

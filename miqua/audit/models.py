@@ -7,6 +7,16 @@ from django_scopes import ScopedManager
 ACTION_LABELS = {
     "fund.contribution_recorded": _("Contribution recorded"),
     "user.invited": _("User invited"),
+    "borrower.created": _("Borrower recorded"),
+    "borrower.changed": _("Borrower's details changed"),
+    "application.created": _("Application started"),
+    "application.changed": _("Application changed"),
+    "application.template_written": _("Decision template written"),
+    "application.status_changed": _("Status changed"),
+    "guarantor.created": _("Guarantor recorded"),
+    "guarantee.added": _("Guarantor added"),
+    "guarantee.removed": _("Guarantor removed"),
+    "document.uploaded": _("Document uploaded"),
     "admin.added": _("Created in the administration"),
     "admin.changed": _("Changed in the administration"),
 }

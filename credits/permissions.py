@@ -1,0 +1,41 @@
+import rules
+
+from miqua.accounts.predicates import is_advisor, is_network_staff
+
+from .models import Application
+from .workflow import OPEN_STATES
+
+S = Application.Status
+
+
+@rules.predicate
+def is_draft(user: object, application: Application | None) -> bool:
+    return application is not None and application.status == S.DRAFT
+
+
+@rules.predicate
+def is_being_prepared(user: object, application: Application | None) -> bool:
+    return application is not None and application.status in (S.SUBMITTED, S.PREPARED)
+
+
+@rules.predicate
+def is_open(user: object, application: Application | None) -> bool:
+    return application is not None and application.status in OPEN_STATES
+
+
+# Applications hold personal data: advisors (of their quarters, by scope) and the back office.
+# Committee members see the decision template of cases before their committee (committees
+# issue); municipality viewers never.
+rules.add_perm("credits.view_application", is_advisor | is_network_staff)
+rules.add_perm("credits.add_application", is_advisor)
+rules.add_perm("credits.change_application", is_advisor & is_draft)
+rules.add_perm("credits.manage_guarantees", is_advisor & is_draft)
+rules.add_perm("credits.upload_document", (is_advisor & is_draft) | (is_network_staff & is_open))
+rules.add_perm("credits.prepare_application", is_network_staff & is_being_prepared)
+rules.add_perm("credits.view_decision_template", is_advisor | is_network_staff)
+
+# Django admin: staff configure loan products; applications and loans are read there only.
+rules.add_perm("credits", is_network_staff)
+for action in ("view", "add", "change"):
+    rules.add_perm(f"credits.{action}_loanproduct", is_network_staff)
+rules.add_perm("credits.view_loan", is_network_staff)

@@ -1,0 +1,500 @@
+"""Writes to applications: each service checks the actor's right, validates with messages a
+person can act on, changes, and leaves an audit entry, in one transaction."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from guarantors.models import Guarantee, Guarantor
+from miqua.accounts.models import User
+from miqua.audit.services import audit_record
+from miqua.money import format_eur, validate_positive_amount
+from quarters.models import Quarter
+
+from . import selectors
+from .models import Application, ApplicationDocument, ApplicationTransition, Borrower
+from .workflow import DECIDED_STATES, TRANSITIONS
+
+BORROWER_FIELDS = (
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "email",
+    "phone",
+    "street",
+    "postal_code",
+    "city",
+    "languages",
+    "receives_sgb2",
+    "bank_relationship",
+)
+
+# The parts of an application the advisor fills in, step by step.
+APPLICATION_FIELDS = {
+    "business": ("business_name", "trade", "stage", "founded_on", "jobs_now", "jobs_planned"),
+    "request": ("amount", "purpose", "term_months", "grace_months"),
+    "assessment": (
+        "improves_situation",
+        "can_repay",
+        "potential",
+        "handicap",
+        "monthly_income",
+        "monthly_costs",
+        "repayable_if_closed",
+        "repayable_if_closed_note",
+    ),
+}
+EDITABLE_FIELDS = frozenset(f for fields in APPLICATION_FIELDS.values() for f in fields)
+TEMPLATE_FIELDS = ("staff_assessment", "recommendation")
+
+# Uploads: what the first bytes of each accepted type look like, and its file name endings.
+UPLOAD_TYPES = {
+    "application/pdf": (b"%PDF-", (".pdf",)),
+    "image/jpeg": (b"\xff\xd8\xff", (".jpg", ".jpeg")),
+    "image/png": (b"\x89PNG\r\n\x1a\n", (".png",)),
+}
+
+
+def _require(actor: User, perm: str, obj: object = None) -> None:
+    if not actor.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _changes(obj: object, data: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if getattr(obj, k) != v}
+
+
+# --- Borrower and application entry ---------------------------------------------------------
+
+
+@transaction.atomic
+def application_create(
+    *, quarter: Quarter, borrower_data: Mapping[str, Any], actor: User
+) -> Application:
+    """Start a draft for a person of `quarter`. A person who applied before is recognised
+    (same names and date of birth) and their record reused, with new contact details taken
+    over."""
+    _require(actor, "credits.add_application", quarter)
+    product = selectors.product_for_quarter(quarter=quarter)
+    if product is None:
+        raise ValidationError(
+            _(
+                "No loan product is set up for this quarter yet. Please ask the microfinancier's "
+                "office to set one up in the administration."
+            )
+        )
+    data = {k: v for k, v in borrower_data.items() if k in BORROWER_FIELDS}
+    borrower = selectors.find_borrower(
+        quarter=quarter,
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        date_of_birth=data["date_of_birth"],
+    )
+    if borrower is None:
+        borrower = Borrower.objects.create(quarter=quarter, **data)
+        audit_record(actor=actor, action="borrower.created", obj=borrower, quarter_id=quarter.pk)
+    else:
+        # Keep what we knew; take over what was typed now.
+        updates = {k: v for k, v in data.items() if v not in ("", None)}
+        _apply_borrower_updates(borrower=borrower, updates=updates, actor=actor)
+    application = Application.objects.create(
+        quarter=quarter, borrower=borrower, product=product, advisor=actor
+    )
+    audit_record(
+        actor=actor,
+        action="application.created",
+        obj=application,
+        quarter_id=quarter.pk,
+        changes={"borrower": borrower.full_name, "recognised": borrower.applications.count() > 1},
+    )
+    return application
+
+
+def _apply_borrower_updates(*, borrower: Borrower, updates: Mapping[str, Any], actor: User) -> None:
+    changes = _changes(borrower, updates)
+    if not changes:
+        return
+    for field, value in changes.items():
+        setattr(borrower, field, value)
+    borrower.save(
+        update_fields=[
+            *changes,
+        ]
+    )
+    audit_record(
+        actor=actor,
+        action="borrower.changed",
+        obj=borrower,
+        quarter_id=borrower.quarter_id,
+        changes=changes,
+    )
+
+
+@transaction.atomic
+def borrower_update(*, application: Application, data: Mapping[str, Any], actor: User) -> None:
+    _require(actor, "credits.change_application", application)
+    updates = {k: v for k, v in data.items() if k in BORROWER_FIELDS}
+    _apply_borrower_updates(borrower=application.borrower, updates=updates, actor=actor)
+
+
+def request_errors(
+    *,
+    application: Application,
+    amount: Any,
+    term_months: int | None,
+    grace_months: int | None,
+) -> dict[str, str]:
+    """The product's rules for the amount and the term, as messages per field."""
+    product = application.product
+    errors: dict[str, str] = {}
+    if amount not in (None, ""):
+        try:
+            amount = validate_positive_amount(amount)
+        except ValidationError as e:
+            errors["amount"] = e.messages[0]
+        else:
+            cycle = selectors.loan_cycle(borrower=application.borrower, application=application)
+            limit = product.max_amount_for_cycle(cycle)
+            if amount < product.min_amount:
+                errors["amount"] = _("The smallest loan is %(min)s.") % {
+                    "min": format_eur(product.min_amount)
+                }
+            elif amount > limit:
+                errors["amount"] = _(
+                    "This would be loan number %(cycle)s of this person: it can be at most "
+                    "%(limit)s."
+                ) % {"cycle": cycle, "limit": format_eur(limit)}
+    if term_months is not None:
+        if term_months < 1:
+            errors["term_months"] = _("The term must be at least one month.")
+        elif term_months > product.max_term_months:
+            errors["term_months"] = _("The term can be at most %(months)s months.") % {
+                "months": product.max_term_months
+            }
+        elif grace_months is not None and grace_months >= term_months:
+            errors["grace_months"] = _("The grace months must be fewer than the term.")
+    return errors
+
+
+@transaction.atomic
+def application_update(
+    *, application: Application, data: Mapping[str, Any], actor: User
+) -> Application:
+    """Save (part of) a draft. Incomplete is fine; wrong is not: the product's limits are
+    checked for what was typed, so a mistake shows at once and not only on submission."""
+    _require(actor, "credits.change_application", application)
+    updates = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
+    errors = request_errors(
+        application=application,
+        amount=updates.get("amount", application.amount),
+        term_months=updates.get("term_months", application.term_months),
+        grace_months=updates.get("grace_months", application.grace_months),
+    )
+    errors = {field: message for field, message in errors.items() if field in updates}
+    if errors:
+        raise ValidationError(errors)
+    changes = _changes(application, updates)
+    for field, value in changes.items():
+        setattr(application, field, value)
+    if changes:
+        application.save()
+        audit_record(
+            actor=actor,
+            action="application.changed",
+            obj=application,
+            quarter_id=application.quarter_id,
+            changes=changes,
+        )
+    return application
+
+
+def application_missing_items(*, application: Application) -> list[str]:
+    """What still keeps a draft from being submitted, each as a sentence a person can act on."""
+    missing: list[str] = []
+    borrower = application.borrower
+    if not (borrower.street and borrower.postal_code and borrower.city):
+        missing.append(_("the borrower's address"))
+    if not (borrower.phone or borrower.email):
+        missing.append(_("a phone number or email address of the borrower"))
+    if borrower.receives_sgb2 is None:
+        missing.append(_("whether the borrower receives Jobcenter benefits (SGB II)"))
+    labels = {f.name: f.verbose_name for f in Application._meta.fields}
+    required = (
+        "business_name",
+        "trade",
+        "stage",
+        "amount",
+        "purpose",
+        "term_months",
+        "improves_situation",
+        "can_repay",
+        "potential",
+        "handicap",
+        "monthly_income",
+        "monthly_costs",
+        "repayable_if_closed",
+    )
+    for field in required:
+        if getattr(application, field) in (None, ""):
+            missing.append(str(labels[field]))
+    for message in request_errors(
+        application=application,
+        amount=application.amount,
+        term_months=application.term_months,
+        grace_months=application.grace_months,
+    ).values():
+        missing.append(message)
+    if application.amount:
+        cover = selectors.guarantee_cover(application=application)
+        if cover.count < cover.required_count:
+            missing.append(
+                _("at least %(n)s guarantors (so far %(count)s)")
+                % {"n": cover.required_count, "count": cover.count}
+            )
+        if cover.total < cover.required_total:
+            missing.append(
+                _("guarantees of at least %(required)s together (so far %(total)s)")
+                % {
+                    "required": format_eur(cover.required_total),
+                    "total": format_eur(cover.total),
+                }
+            )
+    return missing
+
+
+# --- Guarantors ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def guarantee_add(
+    *,
+    application: Application,
+    relation: str,
+    amount: Any,
+    actor: User,
+    guarantor: Guarantor | None = None,
+    guarantor_data: Mapping[str, Any] | None = None,
+) -> Guarantee:
+    """Let an existing guarantor of the quarter, or a new one, vouch for this application."""
+    _require(actor, "credits.manage_guarantees", application)
+    errors: dict[str, str] = {}
+    try:
+        amount = validate_positive_amount(amount)
+    except ValidationError as e:
+        errors["amount"] = e.messages[0]
+    if not relation.strip():
+        errors["relation"] = _("Please say how the guarantor is related to the borrower.")
+    if guarantor is None and not guarantor_data:
+        errors["guarantor"] = _("Please choose a guarantor or enter a new one.")
+    if guarantor is not None and guarantor.quarter_id != application.quarter_id:
+        raise PermissionDenied
+    if guarantor is not None and application.guarantees.filter(guarantor=guarantor).exists():
+        errors["guarantor"] = _("%(name)s already stands for this application.") % {
+            "name": guarantor.full_name
+        }
+    if errors:
+        raise ValidationError(errors)
+    if guarantor is None:
+        assert guarantor_data is not None
+        guarantor = Guarantor.objects.create(quarter=application.quarter, **guarantor_data)
+        audit_record(
+            actor=actor, action="guarantor.created", obj=guarantor, quarter_id=guarantor.quarter_id
+        )
+    guarantee = Guarantee.objects.create(
+        application=application,
+        guarantor=guarantor,
+        quarter=application.quarter,
+        relation=relation.strip(),
+        amount=amount,
+    )
+    audit_record(
+        actor=actor,
+        action="guarantee.added",
+        obj=application,
+        quarter_id=application.quarter_id,
+        changes={"guarantor": guarantor.full_name, "amount": str(amount), "relation": relation},
+    )
+    return guarantee
+
+
+@transaction.atomic
+def guarantee_remove(*, guarantee: Guarantee, actor: User) -> None:
+    application = guarantee.application
+    _require(actor, "credits.manage_guarantees", application)
+    audit_record(
+        actor=actor,
+        action="guarantee.removed",
+        obj=application,
+        quarter_id=application.quarter_id,
+        changes={"guarantor": guarantee.guarantor.full_name, "amount": str(guarantee.amount)},
+    )
+    guarantee.delete()
+
+
+# --- Documents ----------------------------------------------------------------------------------
+
+
+def _detect_type(uploaded: UploadedFile) -> str | None:
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    for content_type, (magic, _endings) in UPLOAD_TYPES.items():
+        if head.startswith(magic):
+            return content_type
+    return None
+
+
+@transaction.atomic
+def document_upload(
+    *, application: Application, uploaded: UploadedFile, kind: str, actor: User
+) -> ApplicationDocument:
+    _require(actor, "credits.upload_document", application)
+    limit = settings.MIQUA_UPLOAD_MAX_BYTES
+    if uploaded.size is None or uploaded.size > limit:
+        raise ValidationError(
+            {
+                "file": _("The file is larger than %(mb)s MB. Please make it smaller.")
+                % {"mb": limit // (1024 * 1024)}
+            }
+        )
+    content_type = _detect_type(uploaded)
+    name = uploaded.name or ""
+    if content_type is None or not name.lower().endswith(UPLOAD_TYPES[content_type][1]):
+        raise ValidationError(
+            {"file": _("Only PDF, JPEG and PNG files can be uploaded. Please convert the file.")}
+        )
+    if kind not in ApplicationDocument.Kind.values:
+        raise ValidationError({"kind": _("Please choose what kind of document this is.")})
+    document = ApplicationDocument(
+        application=application,
+        quarter=application.quarter,
+        kind=kind,
+        original_name=name[-200:],
+        content_type=content_type,
+        size=uploaded.size,
+        uploaded_by=actor,
+    )
+    document.file.save(name, uploaded, save=False)
+    document.save()
+    audit_record(
+        actor=actor,
+        action="document.uploaded",
+        obj=application,
+        quarter_id=application.quarter_id,
+        changes={"file": document.original_name, "kind": document.get_kind_display()},
+    )
+    return document
+
+
+# --- Decision template and workflow -----------------------------------------------------------
+
+
+@transaction.atomic
+def application_prepare(
+    *, application: Application, staff_assessment: str, recommendation: str, actor: User
+) -> Application:
+    """The back office writes its part of the decision template."""
+    _require(actor, "credits.prepare_application", application)
+    updates = {
+        "staff_assessment": staff_assessment.strip(),
+        "recommendation": recommendation.strip(),
+    }
+    changes = _changes(application, updates)
+    if changes:
+        for field, value in changes.items():
+            setattr(application, field, value)
+        application.save()
+        audit_record(
+            actor=actor,
+            action="application.template_written",
+            obj=application,
+            quarter_id=application.quarter_id,
+            changes=changes,
+        )
+    return application
+
+
+@transaction.atomic
+def application_transition(
+    *,
+    application: Application,
+    name: str,
+    actor: User,
+    comment: str = "",
+    conditions: str = "",
+    outcome: str = "",
+    outcome_note: str = "",
+) -> Application:
+    """Move an application along the workflow table, if this actor may and its rule holds."""
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise ValidationError(_("This step does not exist."))
+    # Lock the row: two people clicking at once must not both move it.
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status not in transition.sources:
+        raise ValidationError(
+            _("The application is “%(status)s”: “%(step)s” is not possible now.")
+            % {"status": application.get_status_display(), "step": transition.label}
+        )
+    if actor.role not in transition.roles:
+        raise ValidationError(
+            _("“%(step)s” is not a step for your role (%(role)s).")
+            % {"step": transition.label, "role": actor.get_role_display()}
+        )
+    comment = comment.strip()
+    errors: dict[str, str] = {}
+    if transition.needs_comment and not comment:
+        errors["comment"] = _("Please give a reason: it is recorded with the step.")
+    if transition.needs_conditions and not conditions.strip():
+        errors["conditions"] = _("Please write out the conditions.")
+    if transition.needs_outcome and outcome not in Application.Outcome.values:
+        errors["outcome"] = _("Please choose what made the loan unnecessary.")
+    if errors:
+        raise ValidationError(errors)
+    if name == "submit":
+        missing = application_missing_items(application=application)
+        if missing:
+            raise ValidationError(
+                _("The application cannot be submitted yet. Still missing: %(items)s.")
+                % {"items": "; ".join(missing)}
+            )
+    if name == "prepare" and not (application.staff_assessment and application.recommendation):
+        raise ValidationError(
+            _("Please write the assessment and the recommendation of the decision template first.")
+        )
+
+    previous = application.status
+    application.status = transition.target
+    now = timezone.now()
+    if name == "submit":
+        application.submitted_at = now
+    if transition.target in DECIDED_STATES:
+        application.decided_at = now
+    if transition.needs_conditions:
+        application.conditions = conditions.strip()
+    if transition.needs_outcome:
+        application.outcome = outcome
+        application.outcome_note = outcome_note.strip()
+    application.save()
+    ApplicationTransition.objects.create(
+        application=application,
+        quarter=application.quarter,
+        from_status=previous,
+        to_status=transition.target,
+        actor=actor,
+        comment=comment or conditions.strip() or outcome_note.strip(),
+    )
+    audit_record(
+        actor=actor,
+        action="application.status_changed",
+        obj=application,
+        quarter_id=application.quarter_id,
+        changes={"from": previous, "to": transition.target, "comment": comment},
+    )
+    return application

@@ -1,0 +1,43 @@
+from django.urls import path
+
+from .views import documents, entry, lists, pdf, workflow
+
+urlpatterns = [
+    path("applications/", lists.application_list, name="application_list"),
+    path("applications/new/", entry.application_create, name="application_create"),
+    path("applications/<int:pk>/", entry.application_detail, name="application_detail"),
+    path(
+        "applications/<int:pk>/edit/<slug:step>/",
+        entry.application_edit,
+        name="application_edit",
+    ),
+    path(
+        "applications/<int:pk>/guarantees/add/",
+        entry.guarantee_add,
+        name="guarantee_add",
+    ),
+    path(
+        "applications/<int:pk>/guarantees/<int:guarantee_pk>/remove/",
+        entry.guarantee_remove,
+        name="guarantee_remove",
+    ),
+    path("applications/<int:pk>/documents/", documents.document_upload, name="document_upload"),
+    path(
+        "applications/<int:pk>/documents/<int:document_pk>/",
+        documents.document_download,
+        name="document_download",
+    ),
+    path(
+        "applications/<int:pk>/steps/<slug:name>/",
+        workflow.application_transition,
+        name="application_transition",
+    ),
+    path(
+        "applications/<int:pk>/prepare/", workflow.application_prepare, name="application_prepare"
+    ),
+    path(
+        "applications/<int:pk>/decision-template.pdf",
+        pdf.decision_template_pdf,
+        name="decision_template_pdf",
+    ),
+]

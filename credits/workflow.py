@@ -1,0 +1,102 @@
+"""The one table of what may happen to an application, and who may do it.
+
+Every status change goes through `credits.services.application_transition`, which checks this
+table; views only offer the transitions `available_transitions` returns.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from miqua.accounts.models import Role
+
+from .models import Application
+
+S = Application.Status
+ADVISOR = frozenset({Role.ADVISOR})
+BACK_OFFICE = frozenset({Role.STAFF, Role.ADMINISTRATOR})
+
+OPEN_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.PREPARED, S.BEFORE_COMMITTEE, S.DEFERRED})
+DECIDED_STATES = frozenset({S.APPROVED, S.APPROVED_WITH_CONDITIONS, S.REJECTED})
+FINAL_STATES = DECIDED_STATES | {S.WITHDRAWN}
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[str]
+    target: str
+    roles: frozenset[str]
+    label: Promise
+    # What the person must write with it (a comment, the conditions, the outcome).
+    needs_comment: bool = False
+    needs_conditions: bool = False
+    needs_outcome: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        Transition("submit", frozenset({S.DRAFT}), S.SUBMITTED, ADVISOR, _("Submit")),
+        Transition(
+            "return",
+            frozenset({S.SUBMITTED, S.PREPARED}),
+            S.DRAFT,
+            BACK_OFFICE,
+            _("Return to the advisor for revision"),
+            needs_comment=True,
+        ),
+        Transition(
+            "prepare", frozenset({S.SUBMITTED}), S.PREPARED, BACK_OFFICE, _("Mark as prepared")
+        ),
+        Transition(
+            "present",
+            frozenset({S.PREPARED, S.DEFERRED}),
+            S.BEFORE_COMMITTEE,
+            BACK_OFFICE,
+            _("Put before the committee"),
+        ),
+        # The committee's decision, recorded by the back office (online voting records it
+        # through the same transitions).
+        Transition(
+            "approve", frozenset({S.BEFORE_COMMITTEE}), S.APPROVED, BACK_OFFICE, _("Approved")
+        ),
+        Transition(
+            "approve_with_conditions",
+            frozenset({S.BEFORE_COMMITTEE}),
+            S.APPROVED_WITH_CONDITIONS,
+            BACK_OFFICE,
+            _("Approved with conditions"),
+            needs_conditions=True,
+        ),
+        Transition(
+            "reject",
+            frozenset({S.BEFORE_COMMITTEE}),
+            S.REJECTED,
+            BACK_OFFICE,
+            _("Rejected"),
+            needs_comment=True,
+        ),
+        Transition(
+            "defer",
+            frozenset({S.BEFORE_COMMITTEE}),
+            S.DEFERRED,
+            BACK_OFFICE,
+            _("Deferred"),
+            needs_comment=True,
+        ),
+        Transition(
+            "withdraw",
+            OPEN_STATES,
+            S.WITHDRAWN,
+            ADVISOR | BACK_OFFICE,
+            _("Withdraw: no loan needed"),
+            needs_outcome=True,
+        ),
+    ]
+}
+
+
+def available_transitions(*, application: Application, role: str) -> list[Transition]:
+    return [t for t in TRANSITIONS.values() if application.status in t.sources and role in t.roles]
