@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from guarantors.models import Guarantee, Guarantor
 from miqua.money import ZERO, quantize_eur
@@ -19,8 +19,9 @@ def product_for_quarter(*, quarter: Quarter) -> LoanProduct | None:
     products = LoanProduct.objects.filter(is_active=True).filter(
         Q(quarter=quarter) | Q(quarter__isnull=True)
     )
-    # The quarter's own sorts first (NULLs last in ascending order on both databases).
-    return products.order_by("quarter_id").first()
+    # The quarter's own sorts first. Said explicitly: in ascending order PostgreSQL puts NULLs
+    # last, but SQLite puts them first.
+    return products.order_by(F("quarter_id").asc(nulls_last=True)).first()
 
 
 def earlier_loans(*, borrower: Borrower, application: Application | None = None) -> QuerySet[Loan]:
@@ -38,17 +39,23 @@ def loan_cycle(*, borrower: Borrower, application: Application | None = None) ->
 def find_borrower(
     *, quarter: Quarter, first_name: str, last_name: str, date_of_birth: object
 ) -> Borrower | None:
-    """Recognise a person who applies again: same quarter, same names, same date of birth."""
-    return (
-        Borrower.objects.filter(
-            quarter=quarter,
-            first_name__iexact=first_name.strip(),
-            last_name__iexact=last_name.strip(),
-            date_of_birth=date_of_birth,
-        )
-        .order_by("created_at")
-        .first()
+    """Recognise a person who applies again: same quarter, same names, same date of birth.
+
+    The names are compared in Python, case-folded: SQLite's case-insensitive matching knows
+    ASCII only, so "ÖZTÜRK" would not find "Öztürk" there. The database narrows to the few
+    people of the quarter born that day first.
+    """
+    wanted = (first_name.strip().casefold(), last_name.strip().casefold())
+    candidates = Borrower.objects.filter(quarter=quarter, date_of_birth=date_of_birth).order_by(
+        "created_at", "pk"
     )
+    for borrower in candidates:
+        if (
+            borrower.first_name.strip().casefold(),
+            borrower.last_name.strip().casefold(),
+        ) == wanted:
+            return borrower
+    return None
 
 
 @dataclass(frozen=True)
@@ -125,6 +132,10 @@ def applications_list(*, include_final: bool = True) -> QuerySet[Application]:
     return qs
 
 
-def status_counts() -> dict[str, int]:
-    rows = Application.objects.values("status").annotate(n=Count("id"))
+def status_counts(*, applications: QuerySet[Application] | None = None) -> dict[str, int]:
+    """How many applications are in each status: of all the user sees, or of `applications`
+    (a filtered list, so the counts next to the status tabs match what the tabs show)."""
+    qs = Application.objects.all() if applications is None else applications
+    # order_by(): an ordering left on the queryset would be grouped by too and split the counts.
+    rows = qs.order_by().values("status").annotate(n=Count("id"))
     return {row["status"]: row["n"] for row in rows}

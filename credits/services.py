@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,6 +35,9 @@ BORROWER_FIELDS = (
     "receives_sgb2",
     "bank_relationship",
 )
+
+# What a returning person is recognised by (see selectors.find_borrower).
+IDENTITY_FIELDS = frozenset({"first_name", "last_name", "date_of_birth"})
 
 # The parts of an application the advisor fills in, step by step.
 APPLICATION_FIELDS = {
@@ -96,12 +100,17 @@ def application_create(
         last_name=data["last_name"],
         date_of_birth=data["date_of_birth"],
     )
+    # Known from an earlier application or only from an earlier loan: either way recognised.
+    recognised = borrower is not None
     if borrower is None:
         borrower = Borrower.objects.create(quarter=quarter, **data)
         audit_record(actor=actor, action="borrower.created", obj=borrower, quarter_id=quarter.pk)
     else:
-        # Keep what we knew; take over what was typed now.
-        updates = {k: v for k, v in data.items() if v not in ("", None)}
+        # Keep what we knew; take over what was typed now, except the identity the person was
+        # recognised by: "MEHMET ÖZTÜRK" typed in capitals must not overwrite "Mehmet Öztürk".
+        updates = {
+            k: v for k, v in data.items() if v not in ("", None) and k not in IDENTITY_FIELDS
+        }
         _apply_borrower_updates(borrower=borrower, updates=updates, actor=actor)
     application = Application.objects.create(
         quarter=quarter, borrower=borrower, product=product, advisor=actor
@@ -111,7 +120,7 @@ def application_create(
         action="application.created",
         obj=application,
         quarter_id=quarter.pk,
-        changes={"borrower": borrower.full_name, "recognised": borrower.applications.count() > 1},
+        changes={"borrower": borrower.full_name, "recognised": recognised},
     )
     return application
 
@@ -359,8 +368,8 @@ def document_upload(
     if uploaded.size is None or uploaded.size > limit:
         raise ValidationError(
             {
-                "file": _("The file is larger than %(mb)s MB. Please make it smaller.")
-                % {"mb": limit // (1024 * 1024)}
+                "file": _("The file is larger than %(limit)s. Please make it smaller.")
+                % {"limit": filesizeformat(limit)}
             }
         )
     content_type = _detect_type(uploaded)

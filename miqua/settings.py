@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "rules",
     "django_htmx",
     "rest_framework",
+    "django_filters",
     "miqua.accounts",
     "miqua.audit",
     "quarters",

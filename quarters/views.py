@@ -7,6 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from committees.selectors import current_memberships_of
+from credits import selectors as credit_selectors
+from credits.models import Application
+from credits.workflow import OPEN_STATES
 from miqua.accounts.models import Role
 from miqua.audit.selectors import audit_trail_for_quarter
 from miqua.forms import apply_validation_error
@@ -28,8 +31,27 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "quarters/home.html",
-        {"overviews": overviews, "totals": selectors.totals_of(overviews)},
+        {
+            "overviews": overviews,
+            "totals": selectors.totals_of(overviews),
+            "application_counts": _application_counts(request),
+        },
     )
+
+
+def _application_counts(request: HttpRequest) -> dict[str, int] | None:
+    """What waits in the application list: for the back office the submitted and prepared
+    ones, for advisors their drafts and everything open. None for those who may not see it."""
+    if not request.user.has_perm("credits.view_application"):
+        return None
+    counts = credit_selectors.status_counts()
+    S = Application.Status
+    return {
+        "draft": counts.get(S.DRAFT, 0),
+        "submitted": counts.get(S.SUBMITTED, 0),
+        "prepared": counts.get(S.PREPARED, 0),
+        "open": sum(counts.get(status, 0) for status in OPEN_STATES),
+    }
 
 
 def _quarter_page(

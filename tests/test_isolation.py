@@ -13,28 +13,53 @@ from datetime import date
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_scopes import scopes_disabled
 
 from committees.models import Committee
+from credits.models import Application, ApplicationDocument
+from guarantors.models import Guarantee
+from miqua.accounts.models import Role, User
 from miqua.audit.models import AuditEntry
-from quarters.models import Organisation
+from quarters.models import Organisation, Quarter
 
+from . import factories
 from .conftest import Network
+
+# What the guarantee form takes for a new guarantor (see credits/forms.py).
+GUARANTEE_FORM_DATA: dict[str, object] = {
+    "first_name": "Fatma",
+    "last_name": "Demir",
+    "relation": "Schwester",
+    "amount": "1.000",
+}
 
 ANONYMOUS = "anonymous"
 ROLES = [ANONYMOUS, "advisor", "committee_member", "municipality_viewer", "staff", "administrator"]
-NETWORK_ROLES = {"staff", "administrator"}
+NETWORK_ROLES = frozenset({"staff", "administrator"})
 ALL_SIGNED_IN = frozenset(ROLES) - {ANONYMOUS}
 
 
 @dataclass(frozen=True)
+class Target:
+    """One quarter's objects: what the arguments of a URL point at."""
+
+    quarter: Quarter
+    application: Application  # a complete draft with two guarantees
+    submitted: Application  # waiting for the back office
+    guarantee: Guarantee
+    document: ApplicationDocument
+
+
+@dataclass(frozen=True)
 class Page:
-    # Builds the URL kwargs for a given quarter slug (None: the URL carries no quarter object).
-    quarter_kwargs: Callable[[str], dict[str, str]] | None = None
+    # Builds the URL kwargs from one quarter's objects (None: the URL carries no object).
+    kwargs: Callable[[Target], dict[str, object]] | None = None
     method: str = "get"
-    data: Callable[[Network], dict[str, str]] | None = None
+    data: Callable[[Target], dict[str, object]] | None = None
     # Roles that may use the page on what they can see; others get 403/404 (or the login).
     allowed: frozenset[str] = ALL_SIGNED_IN
     personal_data: bool = False
@@ -42,11 +67,15 @@ class Page:
     account_page: bool = False
 
 
-def _slug(slug: str) -> dict[str, str]:
-    return {"slug": slug}
+def _slug(target: Target) -> dict[str, object]:
+    return {"slug": target.quarter.slug}
 
 
-def _contribution(net: Network) -> dict[str, str]:
+def _application(target: Target) -> dict[str, object]:
+    return {"pk": target.application.pk}
+
+
+def _contribution(target: Target) -> dict[str, object]:
     with scopes_disabled():
         partner = Organisation.objects.first()
     return {
@@ -56,23 +85,75 @@ def _contribution(net: Network) -> dict[str, str]:
     }
 
 
+def _pdf_upload(target: Target) -> dict[str, object]:
+    return {"file": SimpleUploadedFile("Ausweis.pdf", TINY_PDF), "kind": "identity"}
+
+
+TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+ADVISOR_ONLY = frozenset({"advisor"})
+APPLICATION_READERS = frozenset({"advisor"}) | NETWORK_ROLES
+PERSONAL = {"personal_data": True}
+
 ACCOUNT = Page(account_page=True)
 
 PAGES: dict[str, Page] = {
     "home": Page(),
     "quarter_detail": Page(
-        quarter_kwargs=_slug,
+        kwargs=_slug,
         allowed=frozenset({"advisor", "municipality_viewer", "staff", "administrator"}),
     ),
     "contribution_create": Page(
-        quarter_kwargs=_slug,
+        kwargs=_slug,
         method="post",
         data=_contribution,
         allowed=frozenset(NETWORK_ROLES),
     ),
     "user_list": Page(allowed=frozenset(NETWORK_ROLES), personal_data=True),
     "user_invite": Page(allowed=frozenset(NETWORK_ROLES), personal_data=True),
-    "language_set": Page(method="post", data=lambda net: {"language": "en", "next": "/"}),
+    "language_set": Page(method="post", data=lambda target: {"language": "en", "next": "/"}),
+    "application_list": Page(allowed=APPLICATION_READERS, **PERSONAL),
+    "application_create": Page(allowed=ADVISOR_ONLY, **PERSONAL),
+    "application_detail": Page(kwargs=_application, allowed=APPLICATION_READERS, **PERSONAL),
+    "application_edit": Page(
+        kwargs=lambda t: {"pk": t.application.pk, "step": "business"},
+        allowed=ADVISOR_ONLY,
+        **PERSONAL,
+    ),
+    "guarantee_add": Page(
+        kwargs=_application,
+        method="post",
+        data=lambda t: GUARANTEE_FORM_DATA,
+        allowed=ADVISOR_ONLY,
+        **PERSONAL,
+    ),
+    "guarantee_remove": Page(
+        kwargs=lambda t: {"pk": t.application.pk, "guarantee_pk": t.guarantee.pk},
+        method="post",
+        allowed=ADVISOR_ONLY,
+        **PERSONAL,
+    ),
+    "document_upload": Page(
+        kwargs=_application,
+        method="post",
+        data=_pdf_upload,
+        allowed=APPLICATION_READERS,
+        **PERSONAL,
+    ),
+    "document_download": Page(
+        kwargs=lambda t: {"pk": t.application.pk, "document_pk": t.document.pk},
+        allowed=APPLICATION_READERS,
+        **PERSONAL,
+    ),
+    "application_transition": Page(
+        kwargs=lambda t: {"pk": t.application.pk, "name": "submit"},
+        method="post",
+        allowed=ADVISOR_ONLY,
+        **PERSONAL,
+    ),
+    "application_prepare": Page(
+        kwargs=lambda t: {"pk": t.submitted.pk}, allowed=NETWORK_ROLES, **PERSONAL
+    ),
+    "decision_template_pdf": Page(kwargs=_application, allowed=APPLICATION_READERS, **PERSONAL),
     "account_login": ACCOUNT,
     "account_logout": ACCOUNT,
     "account_inactive": ACCOUNT,
@@ -133,49 +214,84 @@ def _client_for(role: str, network: Network) -> Client:
     return client
 
 
-def _request(client: Client, page: Page, url: str, network: Network):
-    data = page.data(network) if page.data else {}
+def _request(client: Client, page: Page, target: Target):
+    url = reverse(page_name(page), kwargs=page.kwargs(target) if page.kwargs else {})
+    data = page.data(target) if page.data else {}
     return client.post(url, data) if page.method == "post" else client.get(url)
 
 
-def _own_quarter_slug(role: str, network: Network) -> str:
-    return network.own_quarter.slug
+def page_name(page: Page) -> str:
+    return next(name for name, p in PAGES.items() if p is page)
 
 
-def _foreign_quarter_slugs(role: str, network: Network) -> list[str]:
+def _target(quarter: Quarter, advisor: User) -> Target:
+    """A quarter's objects: a complete draft (two guarantees, a document) and a submitted
+    application."""
+    application = factories.ApplicationFactory(quarter=quarter, advisor=advisor)
+    guarantee = factories.GuaranteeFactory(application=application)
+    factories.GuaranteeFactory(application=application)
+    submitted = factories.ApplicationFactory(
+        quarter=quarter, advisor=advisor, status=Application.Status.SUBMITTED
+    )
+    document = ApplicationDocument(
+        application=application,
+        quarter=quarter,
+        kind=ApplicationDocument.Kind.IDENTITY,
+        original_name="Ausweis.pdf",
+        content_type="application/pdf",
+        size=len(TINY_PDF),
+        uploaded_by=advisor,
+    )
+    document.file.save("Ausweis.pdf", ContentFile(TINY_PDF), save=True)
+    return Target(quarter, application, submitted, guarantee, document)
+
+
+@pytest.fixture
+def targets(network, settings, tmp_path) -> dict[str, Target]:
+    settings.MEDIA_ROOT = tmp_path
+    with scopes_disabled():
+        sibling_advisor = factories.UserFactory(
+            role=Role.ADVISOR, quarters=[network.sibling_quarter]
+        )
+        return {
+            "own": _target(network.own_quarter, network.advisor),
+            "sibling": _target(network.sibling_quarter, sibling_advisor),
+            "foreign": _target(network.foreign_quarter, network.foreign_advisor),
+        }
+
+
+def _foreign_targets(role: str, targets: dict[str, Target]) -> list[Target]:
     """Quarters the role must not reach: the other municipality's always, and for an advisor
-    also the quarter of their own city that they do not advise."""
-    slugs = [network.foreign_quarter.slug]
+    or a committee member also the quarter of their own city that is not theirs."""
     if role in {"advisor", "committee_member"}:
-        slugs.append(network.sibling_quarter.slug)
-    return slugs
+        return [targets["foreign"], targets["sibling"]]
+    return [targets["foreign"]]
 
 
 # The back office sees every quarter: nothing is foreign to it, so it is walked in
 # test_each_role_gets_exactly_its_pages only.
 @pytest.mark.parametrize("role", [r for r in ROLES if r not in NETWORK_ROLES])
-@pytest.mark.parametrize("name", sorted(n for n, p in PAGES.items() if p.quarter_kwargs))
-def test_foreign_quarter_objects_answer_404(name, role, network):
+@pytest.mark.parametrize("name", sorted(n for n, p in PAGES.items() if p.kwargs))
+def test_foreign_quarter_objects_answer_404(name, role, network, targets):
     page = PAGES[name]
     client = _client_for(role, network)
     if role == ANONYMOUS:
-        response = _request(client, page, reverse(name, kwargs=page.quarter_kwargs("x")), network)
+        response = _request(client, page, targets["foreign"])
         assert response.status_code == 302
         assert reverse("account_login") in response["Location"]
         return
-    for slug in _foreign_quarter_slugs(role, network):
-        url = reverse(name, kwargs=page.quarter_kwargs(slug))
-        response = _request(client, page, url, network)
-        assert response.status_code == 404, f"{role} reached {url}"
-        assert network.foreign_quarter.name.encode() not in response.content
+    for target in _foreign_targets(role, targets):
+        response = _request(client, page, target)
+        assert response.status_code == 404, f"{role} reached {name} of {target.quarter}"
+        assert target.quarter.name.encode() not in response.content
+        assert target.application.borrower.last_name.encode() not in response.content
 
 
 @pytest.mark.parametrize("role", sorted(ALL_SIGNED_IN))
 @pytest.mark.parametrize("name", sorted(n for n, p in PAGES.items() if not p.account_page))
-def test_each_role_gets_exactly_its_pages(name, role, network):
+def test_each_role_gets_exactly_its_pages(name, role, network, targets):
     page = PAGES[name]
-    kwargs = page.quarter_kwargs(_own_quarter_slug(role, network)) if page.quarter_kwargs else {}
-    response = _request(_client_for(role, network), page, reverse(name, kwargs=kwargs), network)
+    response = _request(_client_for(role, network), page, targets["own"])
     if role in page.allowed:
         assert response.status_code in (200, 302), response.status_code
         if response.status_code == 302:
@@ -188,21 +304,20 @@ def test_each_role_gets_exactly_its_pages(name, role, network):
 @pytest.mark.parametrize(
     "name", sorted(n for n, p in PAGES.items() if not p.account_page and n != "language_set")
 )
-def test_anonymous_is_sent_to_login(name, network):
-    page = PAGES[name]
-    kwargs = page.quarter_kwargs(network.own_quarter.slug) if page.quarter_kwargs else {}
-    response = _request(Client(), page, reverse(name, kwargs=kwargs), network)
+def test_anonymous_is_sent_to_login(name, network, targets):
+    response = _request(Client(), PAGES[name], targets["own"])
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
 
 
 @pytest.mark.parametrize("role", ["municipality_viewer", "committee_member"])
 @pytest.mark.parametrize("name", sorted(n for n, p in PAGES.items() if p.personal_data))
-def test_personal_data_pages_stay_closed(name, role, network):
-    response = _client_for(role, network).get(reverse(name))
+def test_personal_data_pages_stay_closed(name, role, network, targets):
+    response = _request(_client_for(role, network), PAGES[name], targets["own"])
     assert response.status_code in (403, 404)
     # And the people themselves do not appear, even in an error page.
     assert network.advisor.email.encode() not in response.content
+    assert targets["own"].application.borrower.last_name.encode() not in response.content
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -227,6 +342,9 @@ def _admin_urls(network: Network) -> list[str]:
             "quarters_municipality": network.foreign_quarter.municipality_id,
             "accounts_user": network.advisor.pk,
             "auth_user": network.advisor.pk,  # UserAdmin names its password URL so
+            "credits_loanproduct": network.own_application.product_id,
+            "credits_application": network.foreign_application.pk,
+            "credits_loan": factories.LoanFactory(borrower=network.foreign_application.borrower).pk,
             "audit_auditentry": AuditEntry.objects.create(
                 action="test", object_type="x", object_id="1", object_repr="x"
             ).pk,

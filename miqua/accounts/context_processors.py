@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 # (url name, label, permission or None for every signed-in user)
 _NAVIGATION = [
     ("home", _("Overview"), None),
+    ("application_list", _("Applications"), "credits.view_application"),
     ("user_list", _("Users"), "accounts.view_user_list"),
 ]
 

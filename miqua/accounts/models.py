@@ -1,3 +1,4 @@
+import rules
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -111,6 +112,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_network_staff(self) -> bool:
         return self.role in NETWORK_ROLES
+
+    def has_perm(self, perm: str, obj: object = None) -> bool:
+        """The project's own permissions are role rules (django-rules) and hold for everyone,
+        the administrator included: being a superuser opens the Django admin, not the
+        advisor's or the committee's work. Django's model permissions keep the superuser
+        shortcut."""
+        if rules.perm_exists(perm):
+            return self.is_active and rules.has_perm(perm, self, obj)
+        return super().has_perm(perm, obj)
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -61,3 +61,14 @@ def test_inactive_users_cannot_sign_in(network):
     client = Client()
     login(client, network.advisor.email, PASSWORD)
     assert "_auth_user_id" not in client.session
+
+
+def test_the_administrator_is_bound_by_the_role_rules_too(network):
+    # A superuser for the Django admin, but entering applications is the advisors' work.
+    admin = network.administrator
+    assert admin.is_superuser
+    assert admin.has_perm("accounts.view_user_list")
+    assert not admin.has_perm("credits.add_application", network.own_quarter)
+    assert not admin.has_perm("credits.change_application", network.own_application)
+    # Django's own model permissions keep the superuser shortcut (the admin works).
+    assert admin.has_perm("auth.view_group")

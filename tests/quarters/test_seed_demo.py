@@ -11,8 +11,12 @@ from django.core.management import call_command
 from django_scopes import scopes_disabled
 
 from committees.models import Committee, CommitteeMembership
+from credits import selectors as credit_selectors
+from credits.models import Application, ApplicationTransition, Loan, LoanProduct
+from guarantors.models import Guarantee, Guarantor
 from miqua.accounts.models import Role, User
 from miqua.accounts.scoping import visible_quarter_ids
+from miqua.audit.models import AuditEntry
 from quarters.models import FundContribution, LiabilityFund, Municipality, Organisation, Quarter
 from quarters.selectors import fund_figures_for
 
@@ -62,7 +66,7 @@ def seed() -> str:
 
 
 def _models():
-    for label in ("quarters", "accounts", "committees", "audit"):
+    for label in ("quarters", "accounts", "committees", "audit", "credits", "guarantors"):
         # include_auto_created: the advisors' quarters live in a many-to-many table.
         yield from apps.get_app_config(label).get_models(include_auto_created=True)
 
@@ -142,7 +146,180 @@ def test_seed_demo_every_fund_has_20_to_25_thousand_capital_and_five_times_capac
         assert Decimal("20000.00") <= f.paid_in_capital <= Decimal("25000.00"), fund.name
         assert isinstance(f.paid_in_capital, Decimal)
         assert f.lending_capacity == 5 * f.paid_in_capital
-        assert f.available_capacity == f.lending_capacity
+        assert f.available_capacity == f.lending_capacity - f.outstanding_exposure
+
+
+def test_seed_demo_running_loans_use_capacity_and_stay_below_it():
+    seed()
+
+    with scopes_disabled():
+        figures = {
+            fund.quarter.slug: f
+            for fund in LiabilityFund.objects.select_related("quarter")
+            for f in [fund_figures_for(funds=[fund])[fund.pk]]
+        }
+        running = Loan.objects.filter(status=Loan.Status.RUNNING)
+        by_quarter = {
+            slug: sum(
+                (loan.amount for loan in running if loan.quarter.slug == slug), Decimal("0.00")
+            )
+            for slug in figures
+        }
+        statuses = set(Loan.objects.values_list("status", flat=True))
+    assert statuses == {Loan.Status.RUNNING, Loan.Status.REPAID, Loan.Status.DEFAULTED}
+    for slug in ("offenbach-oestliche-innenstadt", "duisburg-hochfeld", "duisburg-marxloh"):
+        assert figures[slug].outstanding_exposure > 0, slug
+    for slug, f in figures.items():
+        # Running loans with their full amount; repaid and defaulted ones not at all.
+        assert f.outstanding_exposure == by_quarter[slug], slug
+        assert f.outstanding_exposure < f.lending_capacity, slug
+
+
+def test_seed_demo_has_the_network_loan_product_of_the_documents():
+    seed()
+
+    with scopes_disabled():
+        product = LoanProduct.objects.get(name="MIQUA-Mikrokredit")
+        quarters = list(Quarter.objects.all())
+        chosen = {credit_selectors.product_for_quarter(quarter=q) for q in quarters}
+    assert product.quarter is None
+    assert product.is_active
+    assert (
+        product.min_amount,
+        product.first_loan_max,
+        product.second_loan_max,
+        product.max_amount,
+    ) == (Decimal("500"), Decimal("10000"), Decimal("15000"), Decimal("20000"))
+    assert product.max_term_months == 36
+    assert product.interest_rate == Decimal("8.56")
+    assert product.instalment_day == 30
+    assert product.guarantee_share == Decimal("50")
+    assert product.min_guarantors == 2
+    assert chosen == {product}
+
+
+DEMO_STATES = {
+    "offenbach-oestliche-innenstadt": {
+        Application.Status.DRAFT,
+        Application.Status.SUBMITTED,
+        Application.Status.PREPARED,
+        Application.Status.BEFORE_COMMITTEE,
+        Application.Status.APPROVED,
+    },
+    "duisburg-hochfeld": {
+        Application.Status.DRAFT,
+        Application.Status.WITHDRAWN,
+        Application.Status.REJECTED,
+    },
+    "duisburg-marxloh": {
+        Application.Status.SUBMITTED,
+        Application.Status.PREPARED,
+        Application.Status.APPROVED_WITH_CONDITIONS,
+    },
+}
+
+
+def test_seed_demo_applications_stand_in_every_state_of_the_workflow():
+    seed()
+
+    with scopes_disabled():
+        found: dict[str, set[str]] = {}
+        for a in Application.objects.select_related("quarter"):
+            found.setdefault(a.quarter.slug, set()).add(a.status)
+        amounts = [a for a in Application.objects.values_list("amount", flat=True)]
+    assert found == DEMO_STATES
+    average = sum(amounts) / len(amounts)
+    assert Decimal("5000") <= average <= Decimal("6500")
+    assert all(Decimal("500") <= amount <= Decimal("10000") for amount in amounts)
+
+
+def test_seed_demo_steps_were_taken_by_the_advisor_and_the_back_office():
+    seed()
+
+    with scopes_disabled():
+        advisors = {
+            "offenbach-oestliche-innenstadt": "advisor.offenbach@miqua.example",
+            "duisburg-hochfeld": "advisor.duisburg@miqua.example",
+            "duisburg-marxloh": "advisor.duisburg@miqua.example",
+        }
+        for a in Application.objects.select_related("quarter", "advisor"):
+            assert a.advisor.email == advisors[a.quarter.slug]
+            steps = list(a.transitions.select_related("actor"))
+            if a.status == Application.Status.DRAFT:
+                assert steps == []
+                continue
+            assert (steps[0].to_status, steps[0].actor) == (Application.Status.SUBMITTED, a.advisor)
+            assert a.submitted_at is not None
+            for step in steps[1:]:
+                if step.to_status != Application.Status.WITHDRAWN:
+                    assert step.actor.email == "staff@kiz.example", step
+            # Every step left its audit entry, by the same person.
+            entries = AuditEntry.objects.filter(
+                action="application.status_changed", object_id=str(a.pk)
+            )
+            assert sorted(e.actor_id for e in entries) == sorted(s.actor_id for s in steps)
+        assert ApplicationTransition.objects.filter(actor__isnull=True).count() == 0
+
+
+def test_seed_demo_submitted_applications_have_two_guarantors_covering_half():
+    seed()
+
+    with scopes_disabled():
+        for a in Application.objects.exclude(status=Application.Status.DRAFT):
+            cover = credit_selectors.guarantee_cover(application=a)
+            assert cover.count == 2, a
+            assert cover.total == a.amount / 2, a
+            assert cover.is_sufficient
+        prepared = Application.objects.exclude(
+            status__in=[
+                Application.Status.DRAFT,
+                Application.Status.SUBMITTED,
+                Application.Status.WITHDRAWN,
+            ]
+        )
+        assert prepared.exists()
+        assert all(a.staff_assessment and a.recommendation for a in prepared)
+
+
+def test_seed_demo_withdrawn_application_records_the_guarantors_private_loan():
+    seed()
+
+    with scopes_disabled():
+        withdrawn = Application.objects.get(status=Application.Status.WITHDRAWN)
+    assert withdrawn.outcome == Application.Outcome.GUARANTOR_LENT
+    assert withdrawn.outcome_note
+
+
+def test_seed_demo_approved_application_is_a_repeat_borrowers_second_loan():
+    seed()
+
+    with scopes_disabled():
+        approved = Application.objects.select_related("borrower").get(
+            status=Application.Status.APPROVED
+        )
+        earlier = list(credit_selectors.earlier_loans(borrower=approved.borrower))
+        cycle = credit_selectors.loan_cycle(borrower=approved.borrower, application=approved)
+        created = AuditEntry.objects.get(action="application.created", object_id=str(approved.pk))
+    assert cycle == 2
+    assert [(loan.disbursed_on.year, loan.status) for loan in earlier] == [
+        (2010, Loan.Status.REPAID)
+    ]
+    assert approved.amount == Decimal("8000.00")
+    assert approved.decided_at is not None
+    assert created.changes["recognised"] is True
+
+
+def test_seed_demo_people_have_their_names_as_written():
+    seed()
+
+    with scopes_disabled():
+        names = set(Application.objects.values_list("borrower__last_name", flat=True))
+        guarantors = set(Guarantor.objects.values_list("last_name", flat=True))
+        businesses = set(Application.objects.values_list("business_name", flat=True))
+    assert {"Öztürk", "Yıldız", "Şahin", "Petrović", "Çelik"} <= names
+    assert "Şimşek" in guarantors
+    assert "Änderungsschneiderei Yıldız" in businesses
+    assert "Übersetzungsbüro Kovalenko" in businesses
 
 
 def test_seed_demo_creates_the_six_users_with_their_roles():
@@ -217,6 +394,17 @@ def test_seed_demo_prints_the_logins_and_the_password():
 def test_seed_demo_twice_changes_nothing():
     first = seed()
     counts, values = row_counts(), snapshot()
+    for label in (
+        "credits.Application",
+        "credits.Borrower",
+        "credits.Loan",
+        "credits.LoanProduct",
+        "credits.ApplicationTransition",
+        "guarantors.Guarantor",
+        "guarantors.Guarantee",
+        "audit.AuditEntry",
+    ):
+        assert counts[label] > 0, label
 
     second = seed()
 
@@ -247,15 +435,41 @@ def test_seed_demo_keeps_a_changed_password_and_edited_data():
 
 
 def test_seed_demo_completes_a_network_that_already_has_some_of_it(network):
-    # The conftest network already holds Offenbach, Duisburg-Hochfeld and a staff user.
+    # The conftest network already holds Offenbach, Duisburg-Hochfeld, a staff user, the
+    # network's loan product and a draft in each of the two quarters.
     seed()
 
     with scopes_disabled():
         assert Municipality.objects.filter(slug="offenbach").count() == 1
         assert Quarter.objects.filter(slug="duisburg-hochfeld").count() == 1
         assert set(QUARTERS["duisburg"]) <= set(Quarter.objects.values_list("slug", flat=True))
+        assert LoanProduct.objects.filter(quarter__isnull=True, is_active=True).count() == 1
+        assert Application.objects.filter(pk=network.own_application.pk).exists()
+        assert Application.objects.count() == 2 + 11
     counts = row_counts()
 
     seed()
 
     assert row_counts() == counts
+
+
+def test_seed_demo_skips_an_application_that_exists_and_brings_back_a_deleted_one():
+    seed()
+    with scopes_disabled():
+        draft = Application.objects.get(business_name="Fahrradwerkstatt Kowalczyk")
+        services_made = Guarantee.objects.filter(application=draft).count()
+        draft.guarantees.all().delete()
+        draft.delete()
+        kept = Application.objects.get(business_name="Kiosk am Wilhelmsplatz")
+        kept.purpose = "Geändert von Hand"
+        kept.save()
+
+    out = seed()
+
+    with scopes_disabled():
+        again = Application.objects.get(business_name="Fahrradwerkstatt Kowalczyk")
+        assert Guarantee.objects.filter(application=again).count() == services_made
+        assert Application.objects.get(pk=kept.pk).purpose == "Geändert von Hand"
+        # The person was known: the new draft is theirs, not a second record of them.
+        assert again.borrower_id == draft.borrower_id
+    assert re.search(r"created 1 objects, \d+ already present", out)

@@ -1,0 +1,110 @@
+"""The filters of the application list: status, quarter and a free-text search.
+
+The querysets come from the scoped selectors, so a filter can only narrow what the user may
+see; a foreign quarter's id in the URL is simply not a valid choice.
+"""
+
+import re
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from quarters.models import Quarter
+
+from .models import Application
+from .workflow import OPEN_STATES
+
+# "All" next to the statuses; no status at all means "all open", the page people start from.
+ALL = "all"
+STATUS_CHOICES = [(ALL, _("All")), *Application.Status.choices]
+
+# "MQ-000042", "mq 42", "#42" or just "42": the reference people read out on the phone.
+_REFERENCE = re.compile(r"^(?:mq\s*-?\s*|#)?0*(\d{1,12})$", re.IGNORECASE)
+
+
+def _visible_quarters(request: object) -> QuerySet[Quarter]:
+    # Scoped: only the quarters the user may see.
+    return Quarter.objects.select_related("municipality").order_by("municipality__name", "name")
+
+
+def search(queryset: QuerySet[Application], text: str) -> QuerySet[Application]:
+    """A reference number ("MQ-000042", "42") finds that application; otherwise every word
+    must appear in the borrower's first or last name or in the business name."""
+    text = text.strip()
+    if not text:
+        return queryset
+    match = _REFERENCE.match(text)
+    if match:
+        return queryset.filter(pk=int(match.group(1)))
+    condition = Q()
+    for word in text.split():
+        condition &= (
+            Q(borrower__first_name__icontains=word)
+            | Q(borrower__last_name__icontains=word)
+            | Q(business_name__icontains=word)
+        )
+    return queryset.filter(condition)
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, business or MQ-number")}
+        ),
+    )
+    quarter = django_filters.ModelChoiceFilter(
+        label=_("Quarter"), queryset=_visible_quarters, empty_label=_("All quarters")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=STATUS_CHOICES, method="filter_status", empty_label=None
+    )
+
+    class Meta:
+        model = Application
+        fields = ["q", "quarter", "status"]
+
+    def filter_search(
+        self, queryset: QuerySet[Application], name: str, value: str
+    ) -> QuerySet[Application]:
+        return search(queryset, value)
+
+    def filter_status(
+        self, queryset: QuerySet[Application], name: str, value: str
+    ) -> QuerySet[Application]:
+        if value == ALL:
+            return queryset
+        return queryset.filter(status=value)
+
+    def _cleaned(self) -> dict[str, object]:
+        # Invalid values (a foreign quarter's id, an unknown status) are left out: ignored.
+        self.form.is_valid()
+        return self.form.cleaned_data
+
+    @property
+    def selected_status(self) -> str:
+        """The status tab in use: "" (all open), "all" or a status."""
+        return str(self._cleaned().get("status") or "")
+
+    @property
+    def is_filtered(self) -> bool:
+        cleaned = self._cleaned()
+        return any(cleaned.get(name) for name in ("q", "quarter", "status"))
+
+    def without_status(self) -> QuerySet[Application]:
+        """The list filtered by everything but the status: what the status tabs count."""
+        cleaned = self._cleaned()
+        queryset = self.queryset.all()
+        for name, filter_ in self.filters.items():
+            if name != "status":
+                queryset = filter_.filter(queryset, cleaned.get(name))
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet[Application]) -> QuerySet[Application]:
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("status"):
+            queryset = queryset.filter(status__in=OPEN_STATES)
+        return queryset.order_by("-updated_at", "-id")
