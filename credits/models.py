@@ -13,6 +13,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from miqua.people import PersonDetails
+
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
 
@@ -113,7 +115,7 @@ class LoanProduct(models.Model):
         return self.max_amount
 
 
-class Borrower(models.Model):
+class Borrower(PersonDetails):
     """A self-employed person of a quarter who applies for a loan, perhaps again and again."""
 
     class BankRelationship(models.TextChoices):
@@ -124,14 +126,7 @@ class Borrower(models.Model):
     quarter = models.ForeignKey(
         "quarters.Quarter", verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="+"
     )
-    first_name = models.CharField(_("first name"), max_length=80)
-    last_name = models.CharField(_("last name"), max_length=80)
     date_of_birth = models.DateField(_("date of birth"))
-    email = models.EmailField(_("email address"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    street = models.CharField(_("street and number"), max_length=120, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
-    city = models.CharField(_("city"), max_length=80, blank=True)
     languages = models.CharField(
         _("languages spoken"), max_length=200, blank=True, help_text=_("e.g. Deutsch, Türkisch")
     )
@@ -144,7 +139,6 @@ class Borrower(models.Model):
         choices=BankRelationship.choices,
         blank=True,
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ScopedManager(quarter="quarter")
 
@@ -153,13 +147,6 @@ class Borrower(models.Model):
         verbose_name_plural = _("borrowers")
         ordering = ["last_name", "first_name"]
         indexes = [models.Index(fields=["quarter", "last_name", "date_of_birth"])]
-
-    def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
 
 
 class Application(models.Model):

@@ -111,7 +111,7 @@ def application_create(
         updates = {
             k: v for k, v in data.items() if v not in ("", None) and k not in IDENTITY_FIELDS
         }
-        _apply_borrower_updates(borrower=borrower, updates=updates, actor=actor)
+        _save_changes(borrower, updates, actor=actor, action="borrower.changed")
     application = Application.objects.create(
         quarter=quarter, borrower=borrower, product=product, advisor=actor
     )
@@ -125,31 +125,26 @@ def application_create(
     return application
 
 
-def _apply_borrower_updates(*, borrower: Borrower, updates: Mapping[str, Any], actor: User) -> None:
-    changes = _changes(borrower, updates)
-    if not changes:
-        return
-    for field, value in changes.items():
-        setattr(borrower, field, value)
-    borrower.save(
-        update_fields=[
-            *changes,
-        ]
-    )
-    audit_record(
-        actor=actor,
-        action="borrower.changed",
-        obj=borrower,
-        quarter_id=borrower.quarter_id,
-        changes=changes,
-    )
+def _save_changes(
+    obj: Borrower | Application, updates: Mapping[str, Any], *, actor: User, action: str
+) -> dict[str, Any]:
+    """Write the fields that really change, and audit exactly those; nothing if none does."""
+    changes = _changes(obj, updates)
+    if changes:
+        for field, value in changes.items():
+            setattr(obj, field, value)
+        obj.save(update_fields=[*changes, *(["updated_at"] if hasattr(obj, "updated_at") else [])])
+        audit_record(
+            actor=actor, action=action, obj=obj, quarter_id=obj.quarter_id, changes=changes
+        )
+    return changes
 
 
 @transaction.atomic
 def borrower_update(*, application: Application, data: Mapping[str, Any], actor: User) -> None:
     _require(actor, "credits.change_application", application)
     updates = {k: v for k, v in data.items() if k in BORROWER_FIELDS}
-    _apply_borrower_updates(borrower=application.borrower, updates=updates, actor=actor)
+    _save_changes(application.borrower, updates, actor=actor, action="borrower.changed")
 
 
 def request_errors(
@@ -208,18 +203,7 @@ def application_update(
     errors = {field: message for field, message in errors.items() if field in updates}
     if errors:
         raise ValidationError(errors)
-    changes = _changes(application, updates)
-    for field, value in changes.items():
-        setattr(application, field, value)
-    if changes:
-        application.save()
-        audit_record(
-            actor=actor,
-            action="application.changed",
-            obj=application,
-            quarter_id=application.quarter_id,
-            changes=changes,
-        )
+    _save_changes(application, updates, actor=actor, action="application.changed")
     return application
 
 
@@ -414,18 +398,7 @@ def application_prepare(
         "staff_assessment": staff_assessment.strip(),
         "recommendation": recommendation.strip(),
     }
-    changes = _changes(application, updates)
-    if changes:
-        for field, value in changes.items():
-            setattr(application, field, value)
-        application.save()
-        audit_record(
-            actor=actor,
-            action="application.template_written",
-            obj=application,
-            quarter_id=application.quarter_id,
-            changes=changes,
-        )
+    _save_changes(application, updates, actor=actor, action="application.template_written")
     return application
 
 

@@ -8,20 +8,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from miqua.people import PersonDetails
 
-class Guarantor(models.Model):
+
+class Guarantor(PersonDetails):
     quarter = models.ForeignKey(
         "quarters.Quarter", verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="+"
     )
-    first_name = models.CharField(_("first name"), max_length=80)
-    last_name = models.CharField(_("last name"), max_length=80)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
-    email = models.EmailField(_("email address"), blank=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
-    street = models.CharField(_("street and number"), max_length=120, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
-    city = models.CharField(_("city"), max_length=80, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ScopedManager(quarter="quarter")
 
@@ -29,13 +23,6 @@ class Guarantor(models.Model):
         verbose_name = _("guarantor")
         verbose_name_plural = _("guarantors")
         ordering = ["last_name", "first_name"]
-
-    def __str__(self) -> str:
-        return f"{self.first_name} {self.last_name}"
-
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}"
 
 
 class Guarantee(models.Model):
