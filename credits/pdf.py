@@ -132,7 +132,7 @@ STATUS = {
     "draft": "Entwurf",
     "submitted": "eingereicht",
     "prepared": "vorbereitet",
-    "before_committee": "dem Vergabeausschuss vorgelegt",
+    "before_committee": "im Vergabeausschuss",
     "approved": "bewilligt",
     "approved_with_conditions": "mit Auflagen bewilligt",
     "rejected": "abgelehnt",

@@ -60,14 +60,14 @@ TRANSITIONS: dict[str, Transition] = {
         # The committee's decision, recorded by the back office (online voting records it
         # through the same transitions).
         Transition(
-            "approve", frozenset({S.BEFORE_COMMITTEE}), S.APPROVED, BACK_OFFICE, _("Approved")
+            "approve", frozenset({S.BEFORE_COMMITTEE}), S.APPROVED, BACK_OFFICE, _("Approve")
         ),
         Transition(
             "approve_with_conditions",
             frozenset({S.BEFORE_COMMITTEE}),
             S.APPROVED_WITH_CONDITIONS,
             BACK_OFFICE,
-            _("Approved with conditions"),
+            _("Approve with conditions"),
             needs_conditions=True,
         ),
         Transition(
@@ -75,7 +75,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({S.BEFORE_COMMITTEE}),
             S.REJECTED,
             BACK_OFFICE,
-            _("Rejected"),
+            _("Reject"),
             needs_comment=True,
         ),
         Transition(
@@ -83,7 +83,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({S.BEFORE_COMMITTEE}),
             S.DEFERRED,
             BACK_OFFICE,
-            _("Deferred"),
+            _("Defer"),
             needs_comment=True,
         ),
         Transition(

@@ -146,3 +146,15 @@ def test_validate_positive_amount_refuses_with_a_code(value, code):
 def test_validate_positive_amount_keeps_trailing_zeros_and_gives_two_places():
     assert str(validate_positive_amount("12.340")) == "12.34"
     assert str(validate_positive_amount(Decimal("5000"))) == "5000.00"
+
+
+def test_percent_filter_rounds_half_up_instead_of_cutting_digits():
+    from django.utils import translation
+
+    from miqua.templatetags.miqua import percent
+
+    with translation.override("de"):
+        assert percent(Decimal("8.56"), 2) == "8,56\u00a0%"
+        assert percent(Decimal("8.56")) == "8,6\u00a0%"
+        assert percent(Decimal("12.25")) == "12,3\u00a0%"
+        assert percent(None) == ""

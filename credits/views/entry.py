@@ -38,7 +38,7 @@ OVERVIEW = "overview"
 QUADRANTS: dict[tuple[str, str], Promise] = {
     ("high", "little"): gettext_lazy("classic bank customers"),
     ("high", "large"): gettext_lazy("microcredit target group"),
-    ("low", "little"): gettext_lazy("bank customers if 100\u00a0% secured"),
+    ("low", "little"): gettext_lazy("bank customers if fully secured"),
     ("low", "large"): gettext_lazy("social projects with long terms"),
 }
 

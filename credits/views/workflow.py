@@ -56,7 +56,7 @@ EXPLANATIONS: dict[str, Promise] = {
     "prepare": gettext_lazy(
         "The decision template is complete; the application can then be put before the committee."
     ),
-    "present": gettext_lazy("The committee members can now see the decision template."),
+    "present": gettext_lazy("Then the committee members can see the decision template."),
     "return": gettext_lazy(
         "The advisor can change the application again. Your reason is shown to them in the history."
     ),

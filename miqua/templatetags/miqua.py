@@ -1,6 +1,6 @@
 import contextlib
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats
@@ -17,11 +17,13 @@ def eur(value: Decimal | None) -> str:
 
 
 @register.filter
-def percent(value: Decimal | None) -> str:
-    """{{ share|percent }} -> 12,5 %"""
+def percent(value: Decimal | None, places: int = 1) -> str:
+    """{{ share|percent }} -> 12,5 %; {{ rate|percent:2 }} -> 8,56 % (rounded half up: Django's
+    number_format alone would cut the digits off)."""
     if value is None:
         return ""
-    return f"{formats.number_format(value, 1, use_l10n=True)}\u00a0%"
+    rounded = Decimal(value).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+    return f"{formats.number_format(rounded, int(places), use_l10n=True)}\u00a0%"
 
 
 # Keys whose stored text is an amount or an ISO date; shown the way the page's language writes them.
