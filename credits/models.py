@@ -160,6 +160,7 @@ class Application(models.Model):
         REJECTED = "rejected", _("Rejected")
         DEFERRED = "deferred", _("Deferred")
         WITHDRAWN = "withdrawn", _("Withdrawn")
+        LAPSED = "lapsed", _("Approval lapsed")
 
     class Outcome(models.TextChoices):
         """Why a loan became unnecessary: counted as results of the advice."""

@@ -17,10 +17,11 @@ from miqua.accounts.models import User
 from miqua.audit.services import audit_record
 from miqua.money import format_eur, validate_positive_amount
 from quarters.models import Quarter
+from quarters.services import capacity_release, capacity_reserve
 
 from . import selectors
 from .models import Application, ApplicationDocument, ApplicationTransition, Borrower
-from .workflow import DECIDED_STATES, TRANSITIONS
+from .workflow import APPROVED_STATES, COMMITTEE_DECISIONS, DECIDED_STATES, TRANSITIONS
 
 BORROWER_FIELDS = (
     "first_name",
@@ -407,13 +408,23 @@ def application_transition(
     *,
     application: Application,
     name: str,
-    actor: User,
+    actor: User | None,
     comment: str = "",
     conditions: str = "",
     outcome: str = "",
     outcome_note: str = "",
+    by_committee: bool = False,
 ) -> Application:
-    """Move an application along the workflow table, if this actor may and its rule holds."""
+    """Move an application along the workflow table, if this actor may and its rule holds.
+
+    `by_committee`: the committee's decision taken by closing its ballot
+    (`committees.services.ballot_close`, which checked who may close); only the decision
+    steps accept it, and then the acting person needs no back-office role (a chair closing,
+    or no one when the deadline closes it).
+
+    An approval reserves its amount against the quarter's lending capacity and is refused
+    when the capacity does not suffice; leaving an approval releases the reservation.
+    """
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise ValidationError(_("This step does not exist."))
@@ -424,7 +435,12 @@ def application_transition(
             _("The application is “%(status)s”: “%(step)s” is not possible now.")
             % {"status": application.get_status_display(), "step": transition.label}
         )
-    if actor.role not in transition.roles:
+    if by_committee:
+        if name not in COMMITTEE_DECISIONS:
+            raise ValidationError(_("This step does not exist."))
+    elif actor is None:
+        raise ValueError("Only a committee's decision is taken without an acting person.")
+    elif actor.role not in transition.roles:
         raise ValidationError(
             _("“%(step)s” is not a step for your role (%(role)s).")
             % {"step": transition.label, "role": actor.get_role_display()}
@@ -452,6 +468,10 @@ def application_transition(
         )
 
     previous = application.status
+    if transition.target in APPROVED_STATES and previous not in APPROVED_STATES:
+        capacity_reserve(application=application, actor=actor)
+    if previous in APPROVED_STATES and transition.target not in APPROVED_STATES:
+        capacity_release(application=application, actor=actor)
     application.status = transition.target
     now = timezone.now()
     if name == "submit":

@@ -18,8 +18,12 @@ ADVISOR = frozenset({Role.ADVISOR})
 BACK_OFFICE = frozenset({Role.STAFF, Role.ADMINISTRATOR})
 
 OPEN_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.PREPARED, S.BEFORE_COMMITTEE, S.DEFERRED})
-DECIDED_STATES = frozenset({S.APPROVED, S.APPROVED_WITH_CONDITIONS, S.REJECTED})
-FINAL_STATES = DECIDED_STATES | {S.WITHDRAWN}
+# An approval holds a part of the quarter's lending capacity until it is paid out or given up.
+APPROVED_STATES = frozenset({S.APPROVED, S.APPROVED_WITH_CONDITIONS})
+DECIDED_STATES = APPROVED_STATES | {S.REJECTED}
+FINAL_STATES = DECIDED_STATES | {S.WITHDRAWN, S.LAPSED}
+# The committee's decisions: recorded by the back office, or by closing an online ballot.
+COMMITTEE_DECISIONS = frozenset({"approve", "approve_with_conditions", "reject", "defer"})
 
 
 @dataclass(frozen=True)
@@ -88,11 +92,19 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         Transition(
             "withdraw",
-            OPEN_STATES,
+            OPEN_STATES | APPROVED_STATES,
             S.WITHDRAWN,
             ADVISOR | BACK_OFFICE,
             _("Withdraw: no loan needed"),
             needs_outcome=True,
+        ),
+        Transition(
+            "lapse",
+            APPROVED_STATES,
+            S.LAPSED,
+            BACK_OFFICE,
+            _("The approval lapsed"),
+            needs_comment=True,
         ),
     ]
 }

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from miqua.money import ZERO, quantize_eur
 
-from .models import FundContribution, LiabilityFund, Organisation, Quarter
+from .models import CapacityReservation, FundContribution, LiabilityFund, Organisation, Quarter
 
 
 @dataclass(frozen=True)
@@ -37,21 +37,27 @@ class FundFigures:
 
 
 def outstanding_exposure_by_quarter(*, quarter_ids: list[int]) -> dict[int, Decimal]:
-    """What each quarter's fund is liable for: its running loans. This is the one place that
-    sum is made.
+    """What each quarter's fund is liable for: its running loans and the approvals not yet
+    paid out (active capacity reservations). This is the one place that sum is made.
 
-    Until repayments are recorded (loans issue) a running loan counts with its full amount;
-    approvals not yet paid out add their reservation with the committees issue.
+    Until repayments are recorded (loans issue) a running loan counts with its full amount.
     """
     from credits.models import Loan
 
-    rows = (
+    totals = dict.fromkeys(quarter_ids, ZERO)
+    loans = (
         Loan.objects.filter(quarter_id__in=quarter_ids, status=Loan.Status.RUNNING)
         .values("quarter_id")
         .annotate(total=Sum("amount"))
     )
-    totals = {row["quarter_id"]: row["total"] for row in rows}
-    return {qid: totals.get(qid) or ZERO for qid in quarter_ids}
+    reservations = (
+        CapacityReservation.objects.filter(quarter_id__in=quarter_ids, released_at__isnull=True)
+        .values("quarter_id")
+        .annotate(total=Sum("amount"))
+    )
+    for row in [*loans, *reservations]:
+        totals[row["quarter_id"]] += row["total"]
+    return totals
 
 
 def paid_in_capital_by_fund(*, fund_ids: list[int]) -> dict[int, Decimal]:

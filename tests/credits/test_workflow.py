@@ -451,8 +451,8 @@ def test_from_draft_to_approval_through_the_pages(network):
         (S.BEFORE_COMMITTEE, S.APPROVED),
     ]
     assert "Einstimmig." in detail.content.decode()
-    # Decided: nothing more to do for anyone.
-    assert detail.context["workflow_withdraw"] is None
+    # Approved: the loan can still be given up (withdrawn), which frees the fund's capacity.
+    assert detail.context["workflow_withdraw"] is not None
     assert detail.context["workflow_forward"] == []
     assert len(status_audits(application)) == 4
 
