@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CommitteesConfig(AppConfig):
     name = "committees"
     verbose_name = _("Award committees")
+
+    def ready(self) -> None:
+        from . import permissions  # noqa: F401  (registers the rules)

@@ -1,9 +1,13 @@
+import datetime
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from credits.models import Application
 from miqua.accounts.models import User
+from quarters.models import Quarter
 
-from .models import CommitteeMembership
+from .models import Ballot, BallotCase, Committee, CommitteeMembership, Vote
 
 
 def current_memberships_of(*, user: User) -> QuerySet[CommitteeMembership]:
@@ -16,3 +20,79 @@ def current_memberships_of(*, user: User) -> QuerySet[CommitteeMembership]:
             "committee__quarter__municipality", "committee__municipality", "organisation"
         )
     )
+
+
+def memberships_on(*, committee: Committee, day: datetime.date) -> QuerySet[CommitteeMembership]:
+    return (
+        committee.memberships.filter(starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .select_related("member", "organisation")
+    )
+
+
+def ballot_day(ballot: Ballot) -> datetime.date:
+    """The day whose members decide: the meeting's, or the day the written procedure opened."""
+    moment = ballot.meeting_on if ballot.kind == Ballot.Kind.MEETING else ballot.opened_at
+    return timezone.localdate(moment or timezone.now())
+
+
+def ballot_members(*, ballot: Ballot) -> list[User]:
+    return [m.member for m in memberships_on(committee=ballot.committee, day=ballot_day(ballot))]
+
+
+def is_member(*, user: User, committee: Committee, day: datetime.date | None = None) -> bool:
+    day = day or timezone.localdate()
+    return memberships_on(committee=committee, day=day).filter(member=user).exists()
+
+
+def is_chair(*, user: User, committee: Committee) -> bool:
+    return (
+        memberships_on(committee=committee, day=timezone.localdate())
+        .filter(member=user, is_chair=True)
+        .exists()
+    )
+
+
+def committee_quarters(*, committee: Committee) -> QuerySet[Quarter]:
+    if committee.quarter_id:
+        return Quarter.objects.filter(pk=committee.quarter_id)
+    return Quarter.objects.filter(municipality_id=committee.municipality_id)
+
+
+def ready_for_committee(*, committee: Committee) -> QuerySet[Application]:
+    """Applications of the committee's area that can be put before it: prepared, deferred, or
+    before the committee without an open case (a ballot closed without quorum)."""
+    open_cases = BallotCase.objects.filter(ballot__status=Ballot.Status.OPEN)
+    return (
+        Application.objects.filter(quarter__in=committee_quarters(committee=committee))
+        .filter(
+            status__in=[
+                Application.Status.PREPARED,
+                Application.Status.DEFERRED,
+                Application.Status.BEFORE_COMMITTEE,
+            ]
+        )
+        .exclude(ballot_cases__in=open_cases)
+        .select_related("borrower", "quarter")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def ballots_for(*, user: User) -> QuerySet[Ballot]:
+    """The ballots a person may open: staff all, members those of their committees."""
+    ballots = Ballot.objects.select_related("committee")
+    if user.is_network_staff:
+        return ballots
+    committees = current_memberships_of(user=user).values("committee_id")
+    return ballots.filter(committee_id__in=committees)
+
+
+def votes_of(*, case: BallotCase) -> QuerySet[Vote]:
+    return case.votes.select_related("member", "member__organisation")
+
+
+def open_cases_of_member_for(*, user: User, application: Application) -> bool:
+    """Whether the application is (or was) before a committee the user sits on: what lets a
+    member read its decision template and documents."""
+    committees = current_memberships_of(user=user).values("committee_id")
+    return application.ballot_cases.filter(ballot__committee_id__in=committees).exists()

@@ -1,6 +1,6 @@
 import rules
 
-from miqua.accounts.predicates import is_advisor, is_network_staff
+from miqua.accounts.predicates import is_advisor, is_committee_member, is_network_staff
 
 from .models import Application
 from .workflow import OPEN_STATES
@@ -23,6 +23,13 @@ def is_open(user: object, application: Application | None) -> bool:
     return application is not None and application.status in OPEN_STATES
 
 
+@rules.predicate
+def is_before_their_committee(user: object, application: Application | None) -> bool:
+    from committees.selectors import open_cases_of_member_for
+
+    return application is not None and open_cases_of_member_for(user=user, application=application)
+
+
 # Applications hold personal data: advisors (of their quarters, by scope) and the back office.
 # Committee members see the decision template of cases before their committee (committees
 # issue); municipality viewers never.
@@ -32,7 +39,16 @@ rules.add_perm("credits.change_application", is_advisor & is_draft)
 rules.add_perm("credits.manage_guarantees", is_advisor & is_draft)
 rules.add_perm("credits.upload_document", (is_advisor & is_draft) | (is_network_staff & is_open))
 rules.add_perm("credits.prepare_application", is_network_staff & is_being_prepared)
-rules.add_perm("credits.view_decision_template", is_advisor | is_network_staff)
+# A committee member reads the decision template and the documents of the applications put
+# before their committee, nothing else of the quarter.
+rules.add_perm(
+    "credits.view_decision_template",
+    is_advisor | is_network_staff | (is_committee_member & is_before_their_committee),
+)
+rules.add_perm(
+    "credits.view_documents",
+    is_advisor | is_network_staff | (is_committee_member & is_before_their_committee),
+)
 
 # Django admin: staff configure loan products; applications and loans are read there only.
 rules.add_perm("credits", is_network_staff)

@@ -127,8 +127,16 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Berlin"
-# Periodic jobs (contact duty, disruption check on the 15th) are added by the monitoring app.
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic jobs; each is idempotent (a rerun or a second worker changes nothing twice).
+CELERY_BEAT_SCHEDULE: dict = {
+    "close-due-ballots": {"task": "committees.tasks.close_due_ballots", "schedule": 300.0},
+    "ballot-deadline-reminders": {
+        "task": "committees.tasks.send_deadline_reminders",
+        "schedule": 3600.0,
+    },
+}
+# Links in mail point here (mail is sent by workers, which know no request).
+MIQUA_BASE_URL = env.str("MIQUA_BASE_URL", default="http://127.0.0.1:8000")
 
 # --- Accounts ---------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -10,6 +10,7 @@ admin.site.site_title = "MIQUA"
 urlpatterns = [
     path("", include("quarters.urls")),
     path("", include("credits.urls")),
+    path("", include("committees.urls")),
     path("", include("miqua.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -86,7 +86,7 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
-    application = application_for(request, pk, perm="credits.view_application")
+    application = application_for(request, pk, perm="credits.view_documents")
     document = get_object_or_404(application.documents, pk=document_pk)
     try:
         handle = document.file.open("rb")
