@@ -191,7 +191,13 @@ def ballot_close(*, ballot: Ballot, actor: User | None) -> Ballot:
             tie_approves=ballot.committee.tie_approves,
         )
         case.result = outcome.result
-        case.reasoning = outcome.as_reasoning()
+        # The rules as they were at the close, so that a later change of the committee's
+        # rules does not rewrite an old minute.
+        case.reasoning = {
+            **outcome.as_reasoning(),
+            "quorum_percent": str(ballot.committee.quorum_percent),
+            "tie_approves": ballot.committee.tie_approves,
+        }
         comment = _minute_line(outcome)
         if outcome.result == R.APPROVED_WITH_CONDITIONS:
             case.conditions = "\n".join(
@@ -200,6 +206,11 @@ def ballot_close(*, ballot: Ballot, actor: User | None) -> Ballot:
                 .values_list("conditions", flat=True)
             )
         step = DECISION_STEPS.get(outcome.result)
+        if step is not None and case.application.status != S.BEFORE_COMMITTEE:
+            # Withdrawn (or decided by hand) while the vote ran: the committee's result is
+            # kept, but there is nothing left to carry out, and the close must not fail on it.
+            case.reasoning = {**case.reasoning, "application_status": case.application.status}
+            step = None
         if step is not None:
             try:
                 application_transition(
@@ -256,6 +267,9 @@ def _minute_line(outcome: rules.CaseResult) -> str:
 def ballot_set_attendance(*, ballot: Ballot, attendees: list[User], actor: User) -> None:
     if not actor.has_perm("committees.manage_ballots"):
         raise PermissionDenied
+    if ballot.status == Ballot.Status.CLOSED:
+        # The minutes are written: who was there is part of them.
+        raise ValidationError(_("This ballot is closed: the attendance can no longer change."))
     members = {m.pk for m in selectors.ballot_members(ballot=ballot)}
     if any(a.pk not in members for a in attendees):
         raise ValidationError({"attendees": _("Only members of the committee can be present.")})

@@ -1,5 +1,6 @@
 """Committee mail and the deadline: thin tasks that load, enter the scope and call services."""
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
@@ -15,6 +16,8 @@ from miqua.accounts.tasks import send_email
 
 from . import selectors, services
 from .models import Ballot
+
+logger = logging.getLogger(__name__)
 
 
 def _mail(*, users: list[User], template: str, context: dict[str, object]) -> None:
@@ -122,6 +125,13 @@ def close_due_ballots() -> int:
                 status=Ballot.Status.OPEN, kind=Ballot.Kind.WRITTEN, deadline__lte=timezone.now()
             )
         )
+        closed = 0
         for ballot in due:
-            services.ballot_close(ballot=ballot, actor=None)
-    return len(due)
+            # One ballot that cannot close must not keep the others open past their deadline.
+            try:
+                services.ballot_close(ballot=ballot, actor=None)
+            except Exception:
+                logger.exception("Ballot %s could not be closed at its deadline", ballot.pk)
+            else:
+                closed += 1
+    return closed

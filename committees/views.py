@@ -1,35 +1,561 @@
-"""(being written)"""
+"""The committee's pages: the ballots, putting applications before a committee, the ballot page
+where members read the cases and vote, the close that decides, and the minutes.
 
-from django.http import Http404
+Every view reaches its ballot through `selectors.ballots_for`: a ballot of a committee the
+person does not sit on does not exist for them (404). What they may do on it is asked of the
+rules in committees/permissions.py; the services check everything again.
+
+While a ballot is open nobody sees how anyone voted, only that they did (a member sees their
+own vote); the choices and comments appear once the ballot is closed.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from miqua.accounts.models import User
+from miqua.forms import apply_validation_error
+
+from . import rules, selectors, services
+from .forms import AttendanceForm, BallotCreateForm, CommitteeFilterForm, RecuseForm, VoteForm
+from .models import Ballot, BallotCase, Committee, CommitteeMembership, Vote
+
+C = Vote.Choice
+CLOSED_PAGE_SIZE = 20
 
 
-def ballot_list(request, **kwargs):  # placeholder until written
-    raise Http404
+def _ballot_for(request: HttpRequest, pk: int) -> Ballot:
+    # Scoped to the person: a ballot of another committee does not exist for them.
+    return get_object_or_404(selectors.ballots_for(user=request.user), pk=pk)
 
 
-def ballot_create(request, **kwargs):  # placeholder until written
-    raise Http404
+def _readable_ballot(request: HttpRequest, pk: int) -> Ballot:
+    ballot = _ballot_for(request, pk)
+    if not request.user.has_perm("committees.view_ballot", ballot):
+        raise PermissionDenied(
+            _(
+                "This ballot was decided by the members of the committee on its day; you were "
+                "not a member then."
+            )
+        )
+    return ballot
 
 
-def ballot_detail(request, **kwargs):  # placeholder until written
-    raise Http404
+def _anchor(case: BallotCase) -> str:
+    return f"case-{case.pk}"
 
 
-def vote_cast(request, **kwargs):  # placeholder until written
-    raise Http404
+def _detail_url(ballot: Ballot, case: BallotCase | None = None) -> str:
+    url = reverse("ballot_detail", args=[ballot.pk])
+    return f"{url}#{_anchor(case)}" if case is not None else url
 
 
-def case_recuse(request, **kwargs):  # placeholder until written
-    raise Http404
+def deadline_passed(ballot: Ballot) -> bool:
+    return bool(ballot.deadline and timezone.now() > ballot.deadline)
 
 
-def ballot_attendance(request, **kwargs):  # placeholder until written
-    raise Http404
+# --- The list ---------------------------------------------------------------------------------
 
 
-def ballot_close(request, **kwargs):  # placeholder until written
-    raise Http404
+def _with_progress(ballots: QuerySet[Ballot], user: User) -> QuerySet[Ballot]:
+    """Each ballot with its number of cases and the cases this person has voted on (a declared
+    conflict of interest counts as dealt with)."""
+    return ballots.annotate(
+        case_count=Count("cases", distinct=True),
+        done_count=Count("cases__votes", filter=Q(cases__votes__member=user), distinct=True),
+    )
 
 
-def ballot_minutes_pdf(request, **kwargs):  # placeholder until written
-    raise Http404
+@login_required
+@require_safe
+def ballot_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.has_perm("committees.view_ballots"):
+        raise PermissionDenied
+    ballots = _with_progress(selectors.ballots_for(user=user), user)
+    filter_form = None
+    if user.has_perm("committees.manage_ballots"):
+        filter_form = CommitteeFilterForm(request.GET or None)
+        if filter_form.is_valid() and filter_form.cleaned_data["committee"]:
+            ballots = ballots.filter(committee=filter_form.cleaned_data["committee"])
+    open_ballots = list(
+        ballots.filter(status=Ballot.Status.OPEN)
+        .annotate(due=Coalesce("deadline", "meeting_on"))
+        .order_by("due", "pk")
+    )
+    closed: Any = ballots.filter(status=Ballot.Status.CLOSED).order_by("-closed_at", "-pk")
+    if not user.is_network_staff:
+        # A member reads the ballots of the days they sat on the committee (the rule of
+        # `committees.view_ballot`); a committee's ballots are few, so asking per ballot is fine.
+        open_ballots = [b for b in open_ballots if user.has_perm("committees.view_ballot", b)]
+        closed = [b for b in closed if user.has_perm("committees.view_ballot", b)]
+    for ballot in open_ballots:
+        ballot.may_vote = user.has_perm("committees.vote", ballot) and not deadline_passed(ballot)
+        ballot.deadline_passed = deadline_passed(ballot)
+    page = Paginator(closed, CLOSED_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "open_ballots": open_ballots,
+        "closed_page": page,
+        "closed_ballots": page.object_list,
+        "filter_form": filter_form,
+        "is_filtered": bool(
+            filter_form and filter_form.is_valid() and filter_form.cleaned_data["committee"]
+        ),
+    }
+    return render(request, "committees/ballot_list.html", context)
+
+
+def open_ballots_to_vote(*, user: User) -> list[dict[str, Any]]:
+    """The committee member's home: their open ballots, each with the cases still to vote."""
+    result = []
+    ballots = (
+        selectors.ballots_for(user=user)
+        .filter(status=Ballot.Status.OPEN)
+        .annotate(due=Coalesce("deadline", "meeting_on"))
+        .order_by("due", "pk")
+    )
+    for ballot in ballots:
+        if not user.has_perm("committees.vote", ballot):
+            continue
+        cases = list(ballot.cases.select_related("application__borrower"))
+        done = set(
+            Vote.objects.filter(case__in=cases, member=user).values_list("case_id", flat=True)
+        )
+        result.append(
+            {
+                "ballot": ballot,
+                "deadline_passed": deadline_passed(ballot),
+                "to_vote": [c for c in cases if c.pk not in done],
+                "case_count": len(cases),
+            }
+        )
+    return result
+
+
+# --- Putting applications before a committee ---------------------------------------------------
+
+
+def default_title(committee: Committee, when: Any) -> str:
+    """ "Vergabeausschuss Offenbach östliche Innenstadt – 12.03.2025". Committee names usually
+    say already that they are a committee; the word is added only where they do not."""
+    day = formats.date_format(timezone.localtime(when), "SHORT_DATE_FORMAT")
+    name = committee.name
+    word = _("Award committee")
+    if word.lower() not in name.lower() and "ausschuss" not in name.lower():
+        name = f"{word} {name}"
+    return f"{name} – {day}"
+
+
+# The service names the moments; the form asks for their date and time separately.
+_SERVICE_FIELDS = {"deadline": "deadline_date", "meeting_on": "meeting_date"}
+
+
+def _for_form(error: ValidationError) -> ValidationError:
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError(
+        {_SERVICE_FIELDS.get(key, key): value for key, value in error.error_dict.items()}
+    )
+
+
+def _chosen_committee(request: HttpRequest) -> Committee | None:
+    value = (
+        request.POST.get("committee") if request.method == "POST" else request.GET.get("committee")
+    )
+    if not value:
+        return None
+    try:
+        return Committee.objects.select_related("quarter", "municipality").get(pk=int(value))
+    except (ValueError, Committee.DoesNotExist):
+        raise Http404 from None
+
+
+@login_required
+def ballot_create(request: HttpRequest) -> HttpResponse:
+    """Step 1 (`?committee=` missing): choose the committee. Step 2: choose its applications
+    that are ready, how it decides and when."""
+    if not request.user.has_perm("committees.manage_ballots"):
+        raise PermissionDenied
+    committee = _chosen_committee(request)
+    if committee is None:
+        committees = [
+            (c, selectors.ready_for_committee(committee=c).count())
+            for c in Committee.objects.select_related("quarter__municipality", "municipality")
+        ]
+        status = 400 if request.method == "POST" else 200
+        return render(
+            request,
+            "committees/ballot_create.html",
+            {"committees": committees, "step": 1, "missing_committee": status == 400},
+            status=status,
+        )
+    ready = selectors.ready_for_committee(committee=committee).select_related(
+        "quarter__municipality"
+    )
+    form = BallotCreateForm(request.POST if request.method == "POST" else None, ready=ready)
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        when = data["deadline"] if data["kind"] == Ballot.Kind.WRITTEN else data["meeting_on"]
+        try:
+            ballot = services.ballot_open(
+                committee=committee,
+                kind=data["kind"],
+                title=data["title"] or default_title(committee, when),
+                applications=list(data["applications"]),
+                actor=request.user,
+                deadline=data["deadline"],
+                meeting_on=data["meeting_on"],
+                location=data["location"],
+            )
+        except ValidationError as e:
+            apply_validation_error(form, _for_form(e))
+        else:
+            messages.success(
+                request,
+                _(
+                    "The applications are now before the committee. Its members are told by "
+                    "email and can read the cases and vote on this page."
+                ),
+            )
+            return redirect("ballot_detail", pk=ballot.pk)
+    chosen = {str(v) for v in (form["applications"].value() or [])}
+    context = {
+        "step": 2,
+        "committee": committee,
+        "form": form,
+        "ready": [(application, str(application.pk) in chosen) for application in ready],
+    }
+    return render(
+        request, "committees/ballot_create.html", context, status=400 if form.is_bound else 200
+    )
+
+
+# --- The ballot page -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Participation:
+    """How many eligible members have voted on a case, and how many the quorum needs: what
+    everyone may see while the ballot is open (who took part, never how)."""
+
+    taking_part: int
+    eligible: int
+    needed: int
+
+    @property
+    def met(self) -> bool:
+        return self.eligible > 0 and self.taking_part >= self.needed
+
+
+@dataclass
+class CaseRow:
+    case: BallotCase
+    votes: list[Vote]
+    my_vote: Vote | None
+    participation: Participation
+    # After the close: each member of the ballot's day with their vote (None: did not vote).
+    member_votes: list[tuple[CommitteeMembership, Vote | None]] = field(default_factory=list)
+    vote_form: VoteForm | None = None
+    recuse_form: RecuseForm | None = None
+    # A message about this case that no form on the page can carry (say, the ballot closed).
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def application(self) -> Any:
+        return self.case.application
+
+    @property
+    def recused(self) -> bool:
+        return self.my_vote is not None and self.my_vote.choice == C.RECUSED
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    membership: CommitteeMembership
+    cells: list[Vote | None]  # per case, in the order of the cases
+    present: bool
+
+    @property
+    def organisation(self) -> Any:
+        return self.membership.organisation or self.membership.member.organisation
+
+    @property
+    def done(self) -> bool:
+        return all(cell is not None for cell in self.cells)
+
+
+def _cases_of(ballot: Ballot) -> list[BallotCase]:
+    return list(
+        ballot.cases.select_related(
+            "application__borrower", "application__quarter__municipality"
+        ).prefetch_related(
+            Prefetch("votes", queryset=Vote.objects.select_related("member__organisation")),
+            "application__documents",
+        )
+    )
+
+
+def _participation(ballot: Ballot, members: int, votes: list[Vote]) -> Participation:
+    recused = sum(1 for v in votes if v.choice == C.RECUSED)
+    eligible = members - recused
+    return Participation(
+        taking_part=len(votes) - recused,
+        eligible=eligible,
+        needed=rules.quorum_needed(
+            eligible=eligible, quorum_percent=ballot.committee.quorum_percent
+        ),
+    )
+
+
+def render_ballot_detail(
+    request: HttpRequest,
+    ballot: Ballot,
+    *,
+    status: int = 200,
+    bound: dict[int, forms.Form] | None = None,
+    case_errors: dict[int, list[str]] | None = None,
+    attendance_form: AttendanceForm | None = None,
+    close_errors: list[str] | None = None,
+) -> HttpResponse:
+    """The ballot page. `bound` holds a case's posted vote or recusal form (by case id) to show
+    it again with what was typed and its errors."""
+    user = request.user
+    bound = bound or {}
+    case_errors = case_errors or {}
+    is_open = ballot.status == Ballot.Status.OPEN
+    passed = deadline_passed(ballot)
+    can_vote = is_open and not passed and user.has_perm("committees.vote", ballot)
+    memberships = list(
+        selectors.memberships_on(committee=ballot.committee, day=selectors.ballot_day(ballot))
+    )
+    cases = _cases_of(ballot)
+    rows = []
+    for case in cases:
+        votes = list(case.votes.all())
+        my_vote = next((v for v in votes if v.member_id == user.pk), None)
+        row = CaseRow(
+            case=case,
+            votes=votes,
+            my_vote=my_vote,
+            participation=_participation(ballot, len(memberships), votes),
+            errors=case_errors.get(case.pk, []),
+        )
+        if not is_open:
+            by_member = {v.member_id: v for v in votes}
+            row.member_votes = [(m, by_member.get(m.member_id)) for m in memberships]
+        posted = bound.get(case.pk)
+        if can_vote and not row.recused:
+            initial = {}
+            if my_vote is not None:
+                initial = {
+                    "choice": my_vote.choice,
+                    "conditions": my_vote.conditions,
+                    "comment": my_vote.comment,
+                }
+            row.vote_form = (
+                posted
+                if isinstance(posted, VoteForm)
+                else VoteForm(initial=initial, case_id=case.pk)
+            )
+            row.recuse_form = (
+                posted if isinstance(posted, RecuseForm) else RecuseForm(case_id=case.pk)
+            )
+        elif posted is not None:
+            # The form cannot be shown any more: its messages stand at the case instead.
+            row.errors = [*row.errors, *(e for errs in posted.errors.values() for e in errs)]
+        rows.append(row)
+
+    attendees = set(ballot.attendees.values_list("pk", flat=True))
+    votes_by_case = [{v.member_id: v for v in row.votes} for row in rows]
+    member_rows = [
+        MemberRow(
+            membership=m,
+            cells=[votes.get(m.member_id) for votes in votes_by_case],
+            present=m.member_id in attendees,
+        )
+        for m in memberships
+    ]
+    is_meeting = ballot.kind == Ballot.Kind.MEETING
+    manage = user.has_perm("committees.manage_ballots")
+    if attendance_form is None and is_open and is_meeting and manage:
+        attendance_form = AttendanceForm(
+            initial={"attendees": sorted(attendees)}, memberships=memberships
+        )
+    context = {
+        "ballot": ballot,
+        "committee": ballot.committee,
+        "is_open": is_open,
+        "is_meeting": is_meeting,
+        "deadline_passed": passed,
+        "can_vote": can_vote,
+        "is_member": any(m.member_id == user.pk for m in memberships),
+        "cases": rows,
+        "member_rows": member_rows,
+        "members_done": sum(1 for r in member_rows if r.done),
+        "attendance_form": attendance_form if is_open and is_meeting and manage else None,
+        "can_close": is_open and user.has_perm("committees.close_ballot", ballot),
+        "close_errors": close_errors or [],
+        "can_manage": manage,
+    }
+    return render(request, "committees/ballot_detail.html", context, status=status)
+
+
+@login_required
+@require_safe
+def ballot_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_ballot_detail(request, _readable_ballot(request, pk))
+
+
+def _case_of(request: HttpRequest, pk: int, case_pk: int) -> tuple[Ballot, BallotCase]:
+    ballot = _ballot_for(request, pk)
+    case = get_object_or_404(ballot.cases.select_related("application"), pk=case_pk)
+    return ballot, case
+
+
+@login_required
+@require_POST
+def vote_cast(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    ballot, case = _case_of(request, pk, case_pk)
+    form = VoteForm(request.POST, case_id=case.pk)
+    if form.is_valid():
+        try:
+            services.vote_cast(case=case, member=request.user, **form.cleaned_data)
+        except PermissionDenied:
+            # Not a member on the ballot's day: the case does not exist for them.
+            raise Http404 from None
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your vote on %(reference)s is recorded. You can change it until the "
+                    "ballot closes."
+                )
+                % {"reference": case.application.reference},
+            )
+            return redirect(_detail_url(ballot, case))
+    elif not request.user.has_perm("committees.vote", ballot):
+        raise Http404
+    ballot.refresh_from_db()
+    return render_ballot_detail(request, ballot, status=400, bound={case.pk: form})
+
+
+@login_required
+@require_POST
+def case_recuse(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    ballot, case = _case_of(request, pk, case_pk)
+    form = RecuseForm(request.POST, case_id=case.pk)
+    if form.is_valid():
+        try:
+            services.case_recuse(case=case, member=request.user, reason=form.cleaned_data["reason"])
+        except PermissionDenied:
+            raise Http404 from None
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Your conflict of interest on %(reference)s is recorded: you do not vote "
+                    "on this case and do not count for its quorum."
+                )
+                % {"reference": case.application.reference},
+            )
+            return redirect(_detail_url(ballot, case))
+    elif not request.user.has_perm("committees.vote", ballot):
+        raise Http404
+    ballot.refresh_from_db()
+    return render_ballot_detail(request, ballot, status=400, bound={case.pk: form})
+
+
+@login_required
+@require_POST
+def ballot_attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _ballot_for(request, pk)
+    if not request.user.has_perm("committees.manage_ballots"):
+        raise PermissionDenied
+    if ballot.kind != Ballot.Kind.MEETING or ballot.status != Ballot.Status.OPEN:
+        # Attendance belongs to an open meeting; after the close it is part of the minutes.
+        messages.error(
+            request,
+            _(
+                "Attendance can be recorded only for a meeting, and only until the ballot "
+                "is closed."
+            ),
+        )
+        return redirect(_detail_url(ballot))
+    memberships = list(
+        selectors.memberships_on(committee=ballot.committee, day=selectors.ballot_day(ballot))
+    )
+    form = AttendanceForm(request.POST, memberships=memberships)
+    if form.is_valid():
+        try:
+            services.ballot_set_attendance(
+                ballot=ballot, attendees=list(form.cleaned_data["attendees"]), actor=request.user
+            )
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            messages.success(request, _("The attendance is saved."))
+            return redirect(_detail_url(ballot) + "#attendance")
+    return render_ballot_detail(request, ballot, status=400, attendance_form=form)
+
+
+@login_required
+@require_POST
+def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _ballot_for(request, pk)
+    if not request.user.has_perm("committees.close_ballot", ballot):
+        raise PermissionDenied(
+            _("Only the chair of the committee or the microfinancier's office can close a ballot.")
+        )
+    was_open = ballot.status == Ballot.Status.OPEN
+    try:
+        ballot = services.ballot_close(ballot=ballot, actor=request.user)
+    except ValidationError as e:
+        return render_ballot_detail(request, ballot, status=400, close_errors=e.messages)
+    if was_open:
+        messages.success(
+            request,
+            _(
+                "The ballot is closed. Each case is decided by the committee's rules: the "
+                "results are below and the minutes are ready."
+            ),
+        )
+    else:
+        messages.info(request, _("This ballot was already closed."))
+    return redirect(_detail_url(ballot))
+
+
+@login_required
+@require_safe
+def ballot_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    ballot = _readable_ballot(request, pk)
+    if ballot.status != Ballot.Status.CLOSED:
+        # The minutes exist only once the ballot is closed.
+        raise Http404
+    from . import pdf
+
+    response = HttpResponse(pdf.minutes_pdf(ballot=ballot), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=pdf.minutes_filename(ballot)
+    )
+    # Personal data: no shared cache may keep it.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

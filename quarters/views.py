@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from committees.selectors import current_memberships_of
+from committees.views import open_ballots_to_vote
 from credits import selectors as credit_selectors
 from credits.models import Application
 from credits.workflow import OPEN_STATES
@@ -25,7 +26,13 @@ def home(request: HttpRequest) -> HttpResponse:
     """Each role's start page: the quarters it may see, with their fund figures."""
     user = request.user
     if user.role == Role.COMMITTEE_MEMBER:
-        memberships = current_memberships_of(user=user)
+        memberships = list(current_memberships_of(user=user))
+        # Each committee's open ballots, with the cases this member has still to vote on.
+        ballots = open_ballots_to_vote(user=user)
+        for membership in memberships:
+            membership.open_ballots = [
+                b for b in ballots if b["ballot"].committee_id == membership.committee_id
+            ]
         return render(request, "quarters/home_committee.html", {"memberships": memberships})
     overviews = selectors.quarter_overviews()
     return render(

@@ -9,7 +9,7 @@ Adding a URL without describing it here fails `test_every_url_is_covered`.
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -17,9 +17,10 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from committees.models import Committee
+from committees.models import Ballot, BallotCase, Committee
 from credits.models import Application, ApplicationDocument
 from guarantors.models import Guarantee
 from miqua.accounts.models import Role, User
@@ -52,6 +53,8 @@ class Target:
     submitted: Application  # waiting for the back office
     guarantee: Guarantee
     document: ApplicationDocument
+    ballot: Ballot  # open, of the quarter's committee, with `submitted` as its case
+    closed_ballot: Ballot
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,16 @@ def _pdf_upload(target: Target) -> dict[str, object]:
     return {"file": SimpleUploadedFile("Ausweis.pdf", TINY_PDF), "kind": "identity"}
 
 
+def _ballot(target: Target) -> dict[str, object]:
+    return {"pk": target.ballot.pk}
+
+
+def _case(target: Target) -> dict[str, object]:
+    with scopes_disabled():
+        return {"pk": target.ballot.pk, "case_pk": target.ballot.cases.get().pk}
+
+
+BALLOT_READERS = frozenset({"committee_member", "staff", "administrator"})
 TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 ADVISOR_ONLY = frozenset({"advisor"})
 APPLICATION_READERS = frozenset({"advisor"}) | NETWORK_ROLES
@@ -153,6 +166,26 @@ PAGES: dict[str, Page] = {
     "application_prepare": Page(
         kwargs=lambda t: {"pk": t.submitted.pk}, allowed=NETWORK_ROLES, **PERSONAL
     ),
+    "ballot_list": Page(allowed=BALLOT_READERS),
+    "ballot_create": Page(allowed=NETWORK_ROLES, **PERSONAL),
+    "ballot_detail": Page(kwargs=_ballot, allowed=BALLOT_READERS),
+    "vote_cast": Page(
+        kwargs=_case,
+        method="post",
+        data=lambda t: {"choice": "approve", "comment": "Tragfähig."},
+        allowed=frozenset({"committee_member"}),
+    ),
+    "case_recuse": Page(
+        kwargs=_case,
+        method="post",
+        data=lambda t: {"reason": "Nachbar"},
+        allowed=frozenset({"committee_member"}),
+    ),
+    "ballot_attendance": Page(
+        kwargs=_ballot, method="post", data=lambda t: {"attendees": []}, allowed=NETWORK_ROLES
+    ),
+    "ballot_close": Page(kwargs=_ballot, method="post", allowed=NETWORK_ROLES),
+    "ballot_minutes_pdf": Page(kwargs=lambda t: {"pk": t.closed_ballot.pk}, allowed=BALLOT_READERS),
     "decision_template_pdf": Page(kwargs=_application, allowed=APPLICATION_READERS, **PERSONAL),
     "account_login": ACCOUNT,
     "account_logout": ACCOUNT,
@@ -243,7 +276,23 @@ def _target(quarter: Quarter, advisor: User) -> Target:
         uploaded_by=advisor,
     )
     document.file.save("Ausweis.pdf", ContentFile(TINY_PDF), save=True)
-    return Target(quarter, application, submitted, guarantee, document)
+    committee = Committee.objects.filter(quarter=quarter).first() or factories.CommitteeFactory(
+        quarter=quarter
+    )
+    ballots = []
+    for closed in (False, True):
+        ballot = Ballot.objects.create(
+            committee=committee,
+            kind=Ballot.Kind.WRITTEN,
+            title=f"Umlaufverfahren {quarter.name}",
+            deadline=timezone.now() + timedelta(days=7),
+            opened_by=User.objects.filter(role=Role.STAFF).first(),
+            status=Ballot.Status.CLOSED if closed else Ballot.Status.OPEN,
+            closed_at=timezone.now() if closed else None,
+        )
+        BallotCase.objects.create(ballot=ballot, application=submitted, quarter=quarter)
+        ballots.append(ballot)
+    return Target(quarter, application, submitted, guarantee, document, *ballots)
 
 
 @pytest.fixture

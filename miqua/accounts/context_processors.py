@@ -4,10 +4,14 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+# The pages below a menu entry keep it marked as the current one.
+_SECTIONS = {"ballot_list": {"ballot_create", "ballot_detail"}}
+
 # (url name, label, permission or None for every signed-in user)
 _NAVIGATION = [
     ("home", _("Overview"), None),
     ("application_list", _("Applications"), "credits.view_application"),
+    ("ballot_list", _("Committee votes"), "committees.view_ballots"),
     ("user_list", _("Users"), "accounts.view_user_list"),
 ]
 
@@ -19,7 +23,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         return {"nav_items": []}
     current = getattr(request.resolver_match, "url_name", None)
     items = [
-        {"url": reverse(name), "label": label, "active": name == current}
+        {
+            "url": reverse(name),
+            "label": label,
+            "active": name == current or current in _SECTIONS.get(name, ()),
+        }
         for name, label, perm in _NAVIGATION
         if perm is None or user.has_perm(perm)
     ]

@@ -1,16 +1,23 @@
 """`manage.py seed_demo` builds the demo network of DOMAIN.md, and a second run changes nothing."""
 
+import io
 import re
+from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.contrib.auth import authenticate
+from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 from django_scopes import scopes_disabled
+from pypdf import PdfReader
 
-from committees.models import Committee, CommitteeMembership
+from committees import pdf as committee_pdf
+from committees import selectors as committee_selectors
+from committees.models import Ballot, BallotCase, Committee, CommitteeMembership, Vote
 from credits import selectors as credit_selectors
 from credits.models import Application, ApplicationTransition, Loan, LoanProduct
 from guarantors.models import Guarantee, Guarantor
@@ -63,7 +70,18 @@ USERS = {
     "advisor.duisburg@miqua.example": Role.ADVISOR,
     "committee.offenbach@miqua.example": Role.COMMITTEE_MEMBER,
     "city.leipzig@miqua.example": Role.MUNICIPALITY_VIEWER,
+    # The other members of the Offenbach and Duisburg-Marxloh committees.
+    "ingrid.hartmann@miqua.example": Role.COMMITTEE_MEMBER,
+    "stefan.wolf@miqua.example": Role.COMMITTEE_MEMBER,
+    "serkan.aydemir@miqua.example": Role.COMMITTEE_MEMBER,
+    "monika.becker@miqua.example": Role.COMMITTEE_MEMBER,
+    "frank.schulte@miqua.example": Role.COMMITTEE_MEMBER,
+    "sandra.kuepper@miqua.example": Role.COMMITTEE_MEMBER,
+    "murat.kilic@miqua.example": Role.COMMITTEE_MEMBER,
+    "dirk.lehmann@miqua.example": Role.COMMITTEE_MEMBER,
 }
+COMMITTEE_OF = "Vergabeausschuss Offenbach östliche Innenstadt"
+COMMITTEE_MARXLOH = "Vergabeausschuss Duisburg-Marxloh"
 
 
 def seed() -> str:
@@ -221,9 +239,10 @@ DEMO_STATES = {
         Application.Status.WITHDRAWN,
         Application.Status.REJECTED,
     },
+    # Lebensmittel Çelik was prepared, then approved by the committee's meeting.
     "duisburg-marxloh": {
         Application.Status.SUBMITTED,
-        Application.Status.PREPARED,
+        Application.Status.APPROVED,
         Application.Status.APPROVED_WITH_CONDITIONS,
     },
 }
@@ -305,7 +324,7 @@ def test_seed_demo_approved_application_is_a_repeat_borrowers_second_loan():
 
     with scopes_disabled():
         approved = Application.objects.select_related("borrower").get(
-            status=Application.Status.APPROVED
+            status=Application.Status.APPROVED, business_name="Friseursalon Nuray"
         )
         earlier = list(credit_selectors.earlier_loans(borrower=approved.borrower))
         cycle = credit_selectors.loan_cycle(borrower=approved.borrower, application=approved)
@@ -332,7 +351,7 @@ def test_seed_demo_people_have_their_names_as_written():
     assert "Übersetzungsbüro Kovalenko" in businesses
 
 
-def test_seed_demo_creates_the_six_users_with_their_roles():
+def test_seed_demo_creates_the_users_with_their_roles():
     seed()
 
     with scopes_disabled():
@@ -374,6 +393,8 @@ def test_seed_demo_users_see_what_their_role_promises():
     assert sees("advisor.offenbach@miqua.example") == {"offenbach-oestliche-innenstadt"}
     assert sees("advisor.duisburg@miqua.example") == QUARTERS["duisburg"]
     assert sees("committee.offenbach@miqua.example") == {"offenbach-oestliche-innenstadt"}
+    assert sees("ingrid.hartmann@miqua.example") == {"offenbach-oestliche-innenstadt"}
+    assert sees("frank.schulte@miqua.example") == {"duisburg-marxloh"}
     assert sees("city.leipzig@miqua.example") == QUARTERS["leipzig"]
 
 
@@ -383,13 +404,127 @@ def test_seed_demo_committee_member_sits_for_sparkasse_offenbach_since_2009():
     with scopes_disabled():
         membership = CommitteeMembership.objects.select_related(
             "member", "organisation", "committee__quarter"
-        ).get()
-    assert membership.member.email == "committee.offenbach@miqua.example"
+        ).get(member__email="committee.offenbach@miqua.example")
+    # An ordinary member: the city's member chairs.
+    assert not membership.is_chair
     assert membership.member.organisation.name == "Sparkasse Offenbach"
     assert membership.organisation.name == "Sparkasse Offenbach"
     assert membership.committee.quarter.slug == "offenbach-oestliche-innenstadt"
     assert str(membership.starts_on) == "2009-01-01"
     assert membership.ends_on is None
+
+
+@pytest.mark.parametrize(
+    ("committee", "partners", "chair"),
+    [
+        (
+            COMMITTEE_OF,
+            {
+                "Stadt Offenbach",
+                "Sparkasse Offenbach",
+                "IHK Offenbach",
+                "Jobcenter Offenbach",
+                "GBO",
+            },
+            "ingrid.hartmann@miqua.example",
+        ),
+        (
+            COMMITTEE_MARXLOH,
+            {"Stadt Duisburg", "Sparkasse Duisburg", "EG DU", "Jobcenter Duisburg"},
+            "frank.schulte@miqua.example",
+        ),
+    ],
+)
+def test_seed_demo_committees_have_a_member_of_each_partner_and_a_chair(committee, partners, chair):
+    seed()
+
+    with scopes_disabled():
+        memberships = list(
+            CommitteeMembership.objects.filter(committee__name=committee).select_related(
+                "member__organisation", "organisation"
+            )
+        )
+    assert {m.organisation.name for m in memberships} == partners
+    assert len(memberships) == len(partners)
+    assert all(m.member.organisation == m.organisation for m in memberships)
+    assert [m.member.email for m in memberships if m.is_chair] == [chair]
+    assert all(m.member.role == Role.COMMITTEE_MEMBER for m in memberships)
+
+
+def test_seed_demo_offenbach_has_an_open_written_procedure_the_demo_login_can_vote_in():
+    seed()
+
+    with scopes_disabled():
+        ballot = Ballot.objects.select_related("committee").get(committee__name=COMMITTEE_OF)
+        case = ballot.cases.select_related("application").get()
+        voters = set(case.votes.values_list("member__email", flat=True))
+        choices = set(case.votes.values_list("choice", flat=True))
+        member = User.objects.get(email="committee.offenbach@miqua.example")
+        may_vote = committee_selectors.is_member(
+            user=member, committee=ballot.committee, day=committee_selectors.ballot_day(ballot)
+        )
+        audit = AuditEntry.objects.filter(action="ballot.opened", object_id=str(ballot.pk))
+    assert (ballot.kind, ballot.status) == (Ballot.Kind.WRITTEN, Ballot.Status.OPEN)
+    assert timezone.now() + timedelta(days=2) < ballot.deadline < timezone.now() + timedelta(days=8)
+    assert case.application.business_name == "Übersetzungsbüro Kovalenko"
+    assert case.application.status == Application.Status.BEFORE_COMMITTEE
+    assert case.result == BallotCase.Result.PENDING
+    assert voters == {"ingrid.hartmann@miqua.example", "stefan.wolf@miqua.example"}
+    assert Vote.Choice.APPROVE_WITH_CONDITIONS in choices
+    assert may_vote
+    assert audit.get().actor.email == "staff@kiz.example"
+
+
+def test_seed_demo_duisburg_marxloh_has_a_closed_meeting_that_approved_celik():
+    seed()
+
+    with scopes_disabled():
+        ballot = Ballot.objects.get(committee__name=COMMITTEE_MARXLOH)
+        case = ballot.cases.select_related("application").get()
+        present = set(ballot.attendees.values_list("email", flat=True))
+        recused = case.votes.get(choice=Vote.Choice.RECUSED)
+        reservation = CapacityReservation.objects.get(application=case.application)
+        step = case.application.transitions.get(to_status=Application.Status.APPROVED)
+    assert (ballot.kind, ballot.status) == (Ballot.Kind.MEETING, Ballot.Status.CLOSED)
+    assert ballot.closed_by.email == "staff@kiz.example"
+    assert ballot.location
+    assert present == {
+        "frank.schulte@miqua.example",
+        "sandra.kuepper@miqua.example",
+        "murat.kilic@miqua.example",
+    }
+    assert case.application.business_name == "Lebensmittel Çelik"
+    assert case.result == BallotCase.Result.APPROVED
+    assert case.application.status == Application.Status.APPROVED
+    assert (case.reasoning["eligible"], case.reasoning["yes"]) == (3, 2)
+    assert recused.member.email == "sandra.kuepper@miqua.example"
+    assert reservation.amount == case.application.amount
+    assert reservation.released_at is None
+    assert step.actor.email == "staff@kiz.example"
+
+
+def test_seed_demo_meeting_has_minutes(settings):
+    seed()
+
+    with scopes_disabled():
+        ballot = Ballot.objects.get(status=Ballot.Status.CLOSED)
+        content = committee_pdf.minutes_pdf(ballot=ballot)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).replace(
+        "\u00a0", " "
+    )
+    for name in ("Frank Schulte", "Sandra Küpper", "Murat Kılıç", "Dirk Lehmann", "Ahmet Çelik"):
+        assert name in text
+    assert "Protokoll des Vergabeausschusses" in text
+
+
+def test_seed_demo_sends_no_mail_for_its_ballots(transactional_db):
+    # Transactional: the seed's own transaction commits, and with it the ballots' mail would
+    # leave.
+    seed()
+
+    with scopes_disabled():
+        assert Ballot.objects.count() == 2
+    assert mail.outbox == []
 
 
 def test_seed_demo_prints_the_logins_and_the_password():
@@ -413,6 +548,10 @@ def test_seed_demo_twice_changes_nothing():
         "guarantors.Guarantor",
         "guarantors.Guarantee",
         "audit.AuditEntry",
+        "committees.Ballot",
+        "committees.BallotCase",
+        "committees.Vote",
+        "quarters.CapacityReservation",
     ):
         assert counts[label] > 0, label
 

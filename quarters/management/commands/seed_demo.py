@@ -1,7 +1,8 @@
 """Build the demo network of DOMAIN.md: seven municipalities, their quarters and liability funds,
 the partners' start capital, one award committee per quarter, one login per role, the network's
-loan product, some loans of the past (running and repaid) and a handful of applications in
-every state of the workflow.
+loan product, some loans of the past (running and repaid), a handful of applications in every
+state of the workflow, and the committees' votes: an open written procedure in Offenbach with a
+few votes cast, and a closed meeting in Duisburg-Marxloh with its minutes.
 
 Idempotent: every object is looked up by its natural key (slug, name, email,
 (fund, partner, paid_on), (quarter, names, date of birth) of a borrower, (borrower, paid out on)
@@ -13,7 +14,10 @@ The applications are made the way people make them: through the services, with t
 entering and submitting and the back office preparing, presenting and recording the decision,
 so their transitions, audit entries and rules are real. Each is keyed on its quarter, its
 borrower's names and date of birth and its business name; one that exists is skipped entirely,
-and counts as one object (its borrower, guarantors and steps go with it). The loans of the past
+and counts as one object (its borrower, guarantors and steps go with it). The ballots are made
+the same way, through the committee services (open, vote, close), keyed on committee and
+title, and count as one object with their cases and votes; one whose applications are no
+longer ready for the committee is left out with a warning. The loans of the past
 are history, written directly like the contributions, without audit entries; they belong to the
 period of the brochure (2009 to autumn 2012).
 """
@@ -26,10 +30,14 @@ from typing import Any, TypeVar
 
 from django.core.management.base import BaseCommand
 from django.db import models, transaction
+from django.test.utils import override_settings
+from django.utils import timezone
 from django.utils.text import slugify
 from django_scopes import scopes_disabled
 
-from committees.models import Committee, CommitteeMembership
+from committees import selectors as committee_selectors
+from committees import services as committee_services
+from committees.models import Ballot, Committee, CommitteeMembership, Vote
 from credits import services as credit_services
 from credits.models import Application, Borrower, Loan, LoanProduct
 from credits.workflow import TRANSITIONS
@@ -39,6 +47,7 @@ from quarters.models import FundContribution, LiabilityFund, Municipality, Organ
 
 PASSWORD = "miqua-demo"  # noqa: S105 -- the published demo password, printed below
 LEVERAGE_FACTOR = Decimal("5.00")
+DISCARD_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 # The members of the Offenbach committee sit on it since the network started.
 MEMBERSHIP_START = datetime.date(2009, 1, 1)
 
@@ -79,6 +88,7 @@ class UserSpec:
     municipality: str | None = None  # slug
     advised_quarters: tuple[str, ...] = ()  # slugs
     committees: tuple[str, ...] = ()  # committee names
+    chairs: tuple[str, ...] = ()  # those of `committees` the user chairs
     is_superuser: bool = False
 
 
@@ -245,6 +255,9 @@ NETWORK: tuple[MunicipalitySpec, ...] = (
     ),
 )
 
+COMMITTEE_OF = "Vergabeausschuss Offenbach östliche Innenstadt"
+COMMITTEE_MARXLOH = "Vergabeausschuss Duisburg-Marxloh"
+
 USERS: tuple[UserSpec, ...] = (
     UserSpec("admin@miqua.example", "Sabine Albrecht", Role.ADMINISTRATOR, is_superuser=True),
     UserSpec("staff@kiz.example", "Michael Weber", Role.STAFF, organisation="KIZ"),
@@ -260,12 +273,74 @@ USERS: tuple[UserSpec, ...] = (
         Role.ADVISOR,
         advised_quarters=("duisburg-hochfeld", "duisburg-marxloh"),
     ),
+    # The Offenbach committee: one member from each partner of the fund and the Jobcenter.
+    # The demo's committee login is an ordinary member (it votes in the browser test); the
+    # city's member chairs.
     UserSpec(
         "committee.offenbach@miqua.example",
         "Thomas Schäfer",
         Role.COMMITTEE_MEMBER,
         organisation="Sparkasse Offenbach",
-        committees=("Vergabeausschuss Offenbach östliche Innenstadt",),
+        committees=(COMMITTEE_OF,),
+    ),
+    UserSpec(
+        "ingrid.hartmann@miqua.example",
+        "Ingrid Hartmann",
+        Role.COMMITTEE_MEMBER,
+        organisation="Stadt Offenbach",
+        committees=(COMMITTEE_OF,),
+        chairs=(COMMITTEE_OF,),
+    ),
+    UserSpec(
+        "stefan.wolf@miqua.example",
+        "Stefan Wolf",
+        Role.COMMITTEE_MEMBER,
+        organisation="IHK Offenbach",
+        committees=(COMMITTEE_OF,),
+    ),
+    UserSpec(
+        "serkan.aydemir@miqua.example",
+        "Serkan Aydemir",
+        Role.COMMITTEE_MEMBER,
+        organisation="Jobcenter Offenbach",
+        committees=(COMMITTEE_OF,),
+    ),
+    UserSpec(
+        "monika.becker@miqua.example",
+        "Monika Becker",
+        Role.COMMITTEE_MEMBER,
+        organisation="GBO",
+        committees=(COMMITTEE_OF,),
+    ),
+    # The Duisburg-Marxloh committee, chaired by the city's member.
+    UserSpec(
+        "frank.schulte@miqua.example",
+        "Frank Schulte",
+        Role.COMMITTEE_MEMBER,
+        organisation="Stadt Duisburg",
+        committees=(COMMITTEE_MARXLOH,),
+        chairs=(COMMITTEE_MARXLOH,),
+    ),
+    UserSpec(
+        "sandra.kuepper@miqua.example",
+        "Sandra Küpper",
+        Role.COMMITTEE_MEMBER,
+        organisation="Sparkasse Duisburg",
+        committees=(COMMITTEE_MARXLOH,),
+    ),
+    UserSpec(
+        "murat.kilic@miqua.example",
+        "Murat Kılıç",
+        Role.COMMITTEE_MEMBER,
+        organisation="EG DU",
+        committees=(COMMITTEE_MARXLOH,),
+    ),
+    UserSpec(
+        "dirk.lehmann@miqua.example",
+        "Dirk Lehmann",
+        Role.COMMITTEE_MEMBER,
+        organisation="Jobcenter Duisburg",
+        committees=(COMMITTEE_MARXLOH,),
     ),
     UserSpec(
         "city.leipzig@miqua.example",
@@ -884,6 +959,101 @@ DEMO_APPLICATIONS: tuple[DemoApplication, ...] = (
     ),
 )
 
+
+@dataclass(frozen=True)
+class VoteSpec:
+    member: str  # email
+    choice: str  # Vote.Choice; RECUSED declares a conflict of interest, its reason the comment
+    comment: str = ""
+    conditions: str = ""
+
+
+@dataclass(frozen=True)
+class CaseSpec:
+    business_name: str  # of a demo application of the committee's quarter
+    votes: tuple[VoteSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class BallotSpec:
+    committee: str
+    kind: str
+    title: str
+    cases: tuple[CaseSpec, ...]
+    # A written procedure's deadline is this many days after the seed, at 18:00. A meeting
+    # takes place at the moment of the seed: its votes and its close are recorded then too.
+    days: int = 0
+    location: str = ""
+    present: tuple[str, ...] = ()  # meetings: the members present (emails)
+    # Closed by the back office, as it records a meeting's result.
+    closed: bool = False
+
+
+V = Vote.Choice
+
+BALLOTS: tuple[BallotSpec, ...] = (
+    # Open: Olena Kovalenko's application, two members have voted; the demo's committee login
+    # (committee.offenbach@miqua.example) has not, so it can vote in the browser.
+    BallotSpec(
+        COMMITTEE_OF,
+        Ballot.Kind.WRITTEN,
+        "Umlaufverfahren Übersetzungsbüro Kovalenko",
+        (
+            CaseSpec(
+                "Übersetzungsbüro Kovalenko",
+                (
+                    VoteSpec(
+                        "ingrid.hartmann@miqua.example",
+                        V.APPROVE,
+                        comment="Dolmetscherinnen für Ukrainisch fehlen in der Stadt.",
+                    ),
+                    VoteSpec(
+                        "stefan.wolf@miqua.example",
+                        V.APPROVE_WITH_CONDITIONS,
+                        conditions="Auszahlung erst nach Vorlage der Ermächtigung als "
+                        "Dolmetscherin.",
+                    ),
+                ),
+            ),
+        ),
+        days=5,
+    ),
+    # Closed: the Marxloh committee met and approved Ahmet Çelik's application. The Sparkasse's
+    # member declared a conflict of interest (Çelik banks with the Sparkasse), the Jobcenter's
+    # member was absent.
+    BallotSpec(
+        COMMITTEE_MARXLOH,
+        Ballot.Kind.MEETING,
+        "Sitzung im Bezirksrathaus Hamborn",
+        (
+            CaseSpec(
+                "Lebensmittel Çelik",
+                (
+                    VoteSpec("frank.schulte@miqua.example", V.APPROVE),
+                    VoteSpec(
+                        "murat.kilic@miqua.example",
+                        V.APPROVE,
+                        comment="Die Investition senkt die Stromkosten; der Laden versorgt "
+                        "die Nachbarschaft.",
+                    ),
+                    VoteSpec(
+                        "sandra.kuepper@miqua.example",
+                        V.RECUSED,
+                        comment="Herr Çelik ist Kunde der Sparkasse Duisburg.",
+                    ),
+                ),
+            ),
+        ),
+        location="Bezirksrathaus Hamborn, Sitzungssaal",
+        present=(
+            "frank.schulte@miqua.example",
+            "sandra.kuepper@miqua.example",
+            "murat.kilic@miqua.example",
+        ),
+        closed=True,
+    ),
+)
+
 # What each role does with the quarters it sees, for the table of demo logins.
 SEES = {
     Role.ADMINISTRATOR: "everything, incl. the Django admin:",
@@ -940,13 +1110,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         seeder = Seeder()
-        with scopes_disabled():
+        # The demo's ballots are history, not news: the committee services mail every member
+        # when a ballot opens and the back office when it closes, which in demo mode (tasks
+        # in-process, console mail) would print a dozen mails over the table of logins. They
+        # go nowhere here; with a Celery worker (REDIS_URL) its own mail settings apply.
+        with scopes_disabled(), override_settings(EMAIL_BACKEND=DISCARD_MAIL):
             with transaction.atomic():
                 self._build_network(seeder)
                 users = self._build_users(seeder)
                 self._build_product(seeder)
                 self._build_past_loans(seeder)
                 self._build_applications(seeder)
+                self._build_ballots(seeder)
             self._print_logins(users)
         if options["verbosity"] > 1:
             for label in sorted(seeder.created | seeder.present):
@@ -1041,7 +1216,7 @@ class Command(BaseCommand):
                     committee=Committee.objects.get(name=name),
                     member=user,
                     starts_on=MEMBERSHIP_START,
-                    defaults={"organisation": user.organisation},
+                    defaults={"organisation": user.organisation, "is_chair": name in spec.chairs},
                 )
             users.append(user)
         return users
@@ -1139,8 +1314,70 @@ class Command(BaseCommand):
                 outcome_note=step.outcome_note,
             )
 
+    def _build_ballots(self, seeder: Seeder) -> None:
+        staff = User.objects.get(email=STAFF_EMAIL)
+        for spec in BALLOTS:
+            committee = Committee.objects.get(name=spec.committee)
+            exists = Ballot.objects.filter(committee=committee, title=spec.title).exists()
+            if not exists and self._make_ballot(spec, committee, staff) is None:
+                continue
+            seeder.count(Ballot, created=not exists)
+
+    def _make_ballot(self, spec: BallotSpec, committee: Committee, staff: User) -> Ballot | None:
+        ready = committee_selectors.ready_for_committee(committee=committee)
+        applications = [ready.filter(business_name=c.business_name).first() for c in spec.cases]
+        if None in applications:
+            # Decided since, or on another open ballot: the ballot cannot be made again.
+            self.stderr.write(
+                f"Ballot “{spec.title}” left out: its applications are no longer ready for "
+                "the committee."
+            )
+            return None
+        written = spec.kind == Ballot.Kind.WRITTEN
+        deadline_day = timezone.localdate() + datetime.timedelta(days=spec.days)
+        ballot = committee_services.ballot_open(
+            committee=committee,
+            kind=spec.kind,
+            title=spec.title,
+            applications=applications,
+            actor=staff,
+            deadline=(
+                timezone.make_aware(datetime.datetime.combine(deadline_day, datetime.time(18)))
+                if written
+                else None
+            ),
+            meeting_on=None if written else timezone.now().replace(second=0, microsecond=0),
+            location=spec.location,
+        )
+        for case_spec, application in zip(spec.cases, applications, strict=True):
+            case = ballot.cases.get(application=application)
+            for vote in case_spec.votes:
+                member = User.objects.get(email=vote.member)
+                if vote.choice == Vote.Choice.RECUSED:
+                    committee_services.case_recuse(case=case, member=member, reason=vote.comment)
+                else:
+                    committee_services.vote_cast(
+                        case=case,
+                        member=member,
+                        choice=vote.choice,
+                        conditions=vote.conditions,
+                        comment=vote.comment,
+                    )
+        if spec.present:
+            committee_services.ballot_set_attendance(
+                ballot=ballot,
+                attendees=list(User.objects.filter(email__in=spec.present)),
+                actor=staff,
+            )
+        if spec.closed:
+            ballot = committee_services.ballot_close(ballot=ballot, actor=staff)
+        return ballot
+
     def _print_logins(self, users: list[User]) -> None:
         quarters = {q.pk: str(q) for q in Quarter.objects.select_related("municipality")}
+        chairs = set(
+            CommitteeMembership.objects.filter(is_chair=True).values_list("member_id", flat=True)
+        )
         rows = [("email", "role", "sees")]
         for user in users:
             ids = visible_quarter_ids(user)
@@ -1148,6 +1385,8 @@ class Command(BaseCommand):
                 where = f"every quarter ({len(quarters)})"
             else:
                 where = "; ".join(sorted(quarters[pk] for pk in ids)) or "no quarter"
+            if user.pk in chairs:
+                where += " (chairs the committee)"
             rows.append((user.email, str(Role(user.role).label), f"{SEES[user.role]} {where}"))
         widths = [max(len(row[i]) for row in rows) for i in range(2)]
         self.stdout.write("")
