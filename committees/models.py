@@ -36,7 +36,7 @@ class Committee(models.Model):
     )
     # The rules of the committee's decisions.
     quorum_percent = models.DecimalField(
-        _("quorum (% of eligible members, more than)"),
+        _("quorum: share of the eligible members to be exceeded (percent)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("50.00"),
@@ -229,10 +229,10 @@ class Vote(models.Model):
     """A member's vote on a case, or their declared conflict of interest (recused)."""
 
     class Choice(models.TextChoices):
-        APPROVE = "approve", _("Approve")
-        APPROVE_WITH_CONDITIONS = "approve_with_conditions", _("Approve with conditions")
-        REJECT = "reject", _("Reject")
-        ABSTAIN = "abstain", _("Abstain")
+        APPROVE = "approve", _("Yes")
+        APPROVE_WITH_CONDITIONS = "approve_with_conditions", _("Yes, with conditions")
+        REJECT = "reject", _("No")
+        ABSTAIN = "abstain", _("Abstention")
         RECUSED = "recused", _("Conflict of interest: recused")
 
     case = models.ForeignKey(

@@ -29,7 +29,7 @@ TEMPLATE = "committees/pdf/minutes.html"
 # The choices in German: the minutes are German even before the catalogue translates them.
 KIND = {
     Ballot.Kind.MEETING: "Sitzung",
-    Ballot.Kind.WRITTEN: "Schriftliches Verfahren (online)",
+    Ballot.Kind.WRITTEN: "Umlaufverfahren (online)",
 }
 RESULT = {
     BallotCase.Result.PENDING: "offen",

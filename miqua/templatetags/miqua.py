@@ -4,6 +4,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats
+from django.utils.translation import gettext as _
 
 from miqua.money import format_eur
 
@@ -31,6 +32,17 @@ _AMOUNT_KEYS = {"amount"}
 _DATE_KEYS = {"paid_on"}
 
 
+def _choice_labels() -> dict[str, str]:
+    """Stored status and kind values -> their label in the page's language."""
+    from committees.models import Ballot, BallotCase
+    from credits.models import Application
+
+    labels: dict[str, str] = {}
+    for choices in (Application.Status, Ballot.Kind, BallotCase.Result):
+        labels.update({value: str(label) for value, label in choices.choices})
+    return labels
+
+
 @register.filter
 def audit_summary(entry: object) -> str:
     """The values an audit entry recorded, one line, amounts and dates formatted."""
@@ -47,5 +59,9 @@ def audit_summary(entry: object) -> str:
                 value = formats.date_format(day, "SHORT_DATE_FORMAT")
         elif isinstance(value, list):
             value = ", ".join(str(v) for v in value)
+        elif isinstance(value, bool):
+            value = _("yes") if value else _("no")
+        elif isinstance(value, str):
+            value = _choice_labels().get(value, value)
         parts.append(str(value))
     return " · ".join(parts)
