@@ -73,7 +73,7 @@ def test_the_minutes_name_the_committee_the_procedure_and_who_closed_it(board, d
 
     assert "Protokoll des Vergabeausschusses" in text
     assert board.committee.name in text
-    assert "Schriftliches Verfahren (online)" in text
+    assert "Umlaufverfahren (online)" in text
     assert "automatisch zum Fristende" in text
     assert board.staff.full_name in text  # opened by
     assert "Beteiligt haben sich 4 von 5 Mitgliedern" in text
