@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
+from credits.models import Application, Borrower, Loan, LoanProduct
 from miqua.accounts.models import Role, User
 from quarters.models import FundContribution, LiabilityFund, Municipality, Organisation, Quarter
 
@@ -23,12 +24,17 @@ class _Rollback(Exception):
 
 
 class Command(BaseCommand):
-    help = "Time the overview and quarter pages with a large network (nothing is kept)."
+    help = (
+        "Time the overview, quarter and application pages with a national network "
+        "(nothing is kept)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--municipalities", type=int, default=100)
         parser.add_argument("--quarters-per-municipality", type=int, default=5)
         parser.add_argument("--contributions-per-fund", type=int, default=20)
+        parser.add_argument("--applications-per-quarter", type=int, default=60)
+        parser.add_argument("--loans-per-quarter", type=int, default=40)
         parser.add_argument("--repeat", type=int, default=10)
 
     def handle(self, *args: object, **options: int) -> None:
@@ -73,17 +79,78 @@ class Command(BaseCommand):
         )
         self.advisor.advised_quarters.set(quarters[:3])
         self.quarter_slug = quarters[0].slug
+        applications, loans = self._build_applications(quarters, options)
         self.stdout.write(
             f"network: {len(municipalities)} municipalities, {len(quarters)} quarters, "
-            f"{len(funds) * options['contributions_per_fund']} contributions "
+            f"{len(funds) * options['contributions_per_fund']} contributions, "
+            f"{applications} applications, {loans} running loans "
             f"({connection.vendor}), built in {time.perf_counter() - started:.1f} s"
         )
+
+    def _build_applications(
+        self, quarters: list[Quarter], options: dict[str, int]
+    ) -> tuple[int, int]:
+        """Applications in every status and running loans, as a national network has them."""
+        product = LoanProduct.objects.create(name="Bench-Produkt", is_active=False)
+        borrowers = Borrower.objects.bulk_create(
+            (
+                Borrower(
+                    quarter=q,
+                    first_name=f"Vorname{i}",
+                    last_name=f"Nachname{q.pk}-{i}",
+                    date_of_birth="1980-01-01",
+                )
+                for q in quarters
+                for i in range(options["applications_per_quarter"])
+            ),
+            batch_size=5000,
+        )
+        statuses = Application.Status.values
+        Application.objects.bulk_create(
+            (
+                Application(
+                    quarter_id=b.quarter_id,
+                    borrower=b,
+                    product=product,
+                    advisor=self.advisor,
+                    status=statuses[i % len(statuses)],
+                    outcome=(
+                        Application.Outcome.OTHER
+                        if statuses[i % len(statuses)] == Application.Status.WITHDRAWN
+                        else ""
+                    ),
+                    business_name=f"Betrieb {i}",
+                    amount=Decimal("5700.00"),
+                )
+                for i, b in enumerate(borrowers)
+            ),
+            batch_size=5000,
+        )
+        per_quarter = options["loans_per_quarter"]
+        Loan.objects.bulk_create(
+            (
+                Loan(
+                    quarter_id=b.quarter_id,
+                    borrower=b,
+                    amount=Decimal("1000.00"),
+                    term_months=24,
+                    disbursed_on="2026-01-15",
+                )
+                for i, b in enumerate(borrowers)
+                if i % options["applications_per_quarter"] < per_quarter
+            ),
+            batch_size=5000,
+        )
+        return len(borrowers), len(quarters) * min(per_quarter, options["applications_per_quarter"])
 
     def _measure(self, repeat: int) -> None:
         cases = [
             ("staff overview, every quarter", self.staff, "/"),
             ("advisor overview, 3 quarters", self.advisor, "/"),
             ("quarter page (staff)", self.staff, f"/quarters/{self.quarter_slug}/"),
+            ("applications, staff, all open", self.staff, "/applications/"),
+            ("applications, staff, search", self.staff, "/applications/?q=Nachname1"),
+            ("applications, advisor", self.advisor, "/applications/"),
         ]
         self.stdout.write(f"{'page':34} {'median ms':>10} {'max ms':>8} {'queries':>8}")
         for label, user, url in cases:
