@@ -71,7 +71,8 @@ def test_the_pdf_is_a_valid_inline_pdf(network, application, role):
     assert len(reader.pages) >= 1
     # A4 portrait: 210 x 297 mm in points.
     box = reader.pages[0].mediabox
-    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    # A4 is 595.28 x 841.89 pt.
+    assert (int(box.width), int(box.height)) == (595, 841)
 
 
 def test_the_pdf_says_what_the_committee_needs_to_know(network, application):
