@@ -1,6 +1,7 @@
 import datetime
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from credits.models import Application
@@ -34,6 +35,11 @@ def ballot_day(ballot: Ballot) -> datetime.date:
     """The day whose members decide: the meeting's, or the day the written procedure opened."""
     moment = ballot.meeting_on if ballot.kind == Ballot.Kind.MEETING else ballot.opened_at
     return timezone.localdate(moment or timezone.now())
+
+
+def deadline_passed(ballot: Ballot) -> bool:
+    """The one rule for "too late to vote": after the deadline of a written procedure."""
+    return bool(ballot.deadline and timezone.now() > ballot.deadline)
 
 
 def ballot_members(*, ballot: Ballot) -> list[User]:
@@ -96,3 +102,42 @@ def open_cases_of_member_for(*, user: User, application: Application) -> bool:
     member read its decision template and documents."""
     committees = current_memberships_of(user=user).values("committee_id")
     return application.ballot_cases.filter(ballot__committee_id__in=committees).exists()
+
+
+def open_ballots_to_vote(*, user: User) -> list[dict[str, object]]:
+    """The committee member's home: their open ballots, each with the cases still to vote."""
+    result = []
+    ballots = (
+        ballots_for(user=user)
+        .filter(status=Ballot.Status.OPEN)
+        .annotate(due=Coalesce("deadline", "meeting_on"))
+        .order_by("due", "pk")
+    )
+    for ballot in ballots:
+        if not user.has_perm("committees.vote", ballot):
+            continue
+        cases = list(ballot.cases.select_related("application__borrower"))
+        done = set(
+            Vote.objects.filter(case__in=cases, member=user).values_list("case_id", flat=True)
+        )
+        result.append(
+            {
+                "ballot": ballot,
+                "deadline_passed": deadline_passed(ballot),
+                "to_vote": [c for c in cases if c.pk not in done],
+                "case_count": len(cases),
+            }
+        )
+    return result
+
+
+def members_with_votes_missing(*, ballot: Ballot) -> list[User]:
+    """Members of the ballot's day who have not yet voted (or recused) on every case: one
+    query for the votes, whatever the number of members and cases."""
+    case_ids = set(ballot.cases.values_list("pk", flat=True))
+    answered: dict[int, set[int]] = {}
+    for member_id, case_id in Vote.objects.filter(case__ballot=ballot).values_list(
+        "member_id", "case_id"
+    ):
+        answered.setdefault(member_id, set()).add(case_id)
+    return [m for m in ballot_members(ballot=ballot) if answered.get(m.pk, set()) != case_ids]

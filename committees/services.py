@@ -102,7 +102,7 @@ def _require_vote_right(*, case: BallotCase, member: User) -> Ballot:
         raise PermissionDenied
     if ballot.status != Ballot.Status.OPEN:
         raise ValidationError(_("This ballot is closed: votes can no longer be cast or changed."))
-    if ballot.deadline and timezone.now() > ballot.deadline:
+    if selectors.deadline_passed(ballot):
         raise ValidationError(_("The deadline of this ballot has passed: votes are closed."))
     return ballot
 

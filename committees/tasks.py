@@ -97,12 +97,7 @@ def send_deadline_reminders() -> int:
                     continue
                 ballot.reminder_sent_at = now
                 ballot.save(update_fields=["reminder_sent_at"])
-                cases = list(ballot.cases.all())
-                pending = [
-                    m
-                    for m in selectors.ballot_members(ballot=ballot)
-                    if any(not c.votes.filter(member=m).exists() for c in cases)
-                ]
+                pending = selectors.members_with_votes_missing(ballot=ballot)
                 url = reverse("ballot_detail", args=[ballot.pk])
                 transaction.on_commit(
                     lambda b=ballot, p=pending, u=url: _mail(

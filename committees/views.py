@@ -64,10 +64,6 @@ def _detail_url(ballot: Ballot, case: BallotCase | None = None) -> str:
     return f"{url}#{_anchor(case)}" if case is not None else url
 
 
-def deadline_passed(ballot: Ballot) -> bool:
-    return bool(ballot.deadline and timezone.now() > ballot.deadline)
-
-
 # --- The list ---------------------------------------------------------------------------------
 
 
@@ -104,8 +100,10 @@ def ballot_list(request: HttpRequest) -> HttpResponse:
         open_ballots = [b for b in open_ballots if user.has_perm("committees.view_ballot", b)]
         closed = [b for b in closed if user.has_perm("committees.view_ballot", b)]
     for ballot in open_ballots:
-        ballot.may_vote = user.has_perm("committees.vote", ballot) and not deadline_passed(ballot)
-        ballot.deadline_passed = deadline_passed(ballot)
+        ballot.may_vote = user.has_perm(
+            "committees.vote", ballot
+        ) and not selectors.deadline_passed(ballot)
+        ballot.deadline_passed = selectors.deadline_passed(ballot)
     page = Paginator(closed, CLOSED_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "open_ballots": open_ballots,
@@ -117,33 +115,6 @@ def ballot_list(request: HttpRequest) -> HttpResponse:
         ),
     }
     return render(request, "committees/ballot_list.html", context)
-
-
-def open_ballots_to_vote(*, user: User) -> list[dict[str, Any]]:
-    """The committee member's home: their open ballots, each with the cases still to vote."""
-    result = []
-    ballots = (
-        selectors.ballots_for(user=user)
-        .filter(status=Ballot.Status.OPEN)
-        .annotate(due=Coalesce("deadline", "meeting_on"))
-        .order_by("due", "pk")
-    )
-    for ballot in ballots:
-        if not user.has_perm("committees.vote", ballot):
-            continue
-        cases = list(ballot.cases.select_related("application__borrower"))
-        done = set(
-            Vote.objects.filter(case__in=cases, member=user).values_list("case_id", flat=True)
-        )
-        result.append(
-            {
-                "ballot": ballot,
-                "deadline_passed": deadline_passed(ballot),
-                "to_vote": [c for c in cases if c.pk not in done],
-                "case_count": len(cases),
-            }
-        )
-    return result
 
 
 # --- Putting applications before a committee ---------------------------------------------------
@@ -337,7 +308,7 @@ def render_ballot_detail(
     bound = bound or {}
     case_errors = case_errors or {}
     is_open = ballot.status == Ballot.Status.OPEN
-    passed = deadline_passed(ballot)
+    passed = selectors.deadline_passed(ballot)
     can_vote = is_open and not passed and user.has_perm("committees.vote", ballot)
     memberships = list(
         selectors.memberships_on(committee=ballot.committee, day=selectors.ballot_day(ballot))

@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from committees import selectors as committee_selectors
 from committees.selectors import current_memberships_of
-from committees.views import open_ballots_to_vote
 from credits import selectors as credit_selectors
 from credits.models import Application
 from credits.workflow import OPEN_STATES
@@ -28,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if user.role == Role.COMMITTEE_MEMBER:
         memberships = list(current_memberships_of(user=user))
         # Each committee's open ballots, with the cases this member has still to vote on.
-        ballots = open_ballots_to_vote(user=user)
+        ballots = committee_selectors.open_ballots_to_vote(user=user)
         for membership in memberships:
             membership.open_ballots = [
                 b for b in ballots if b["ballot"].committee_id == membership.committee_id
