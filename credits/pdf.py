@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from guarantors.models import Guarantee
-from miqua.money import quantize_eur
+from miqua.money import quantize_eur, quantize_percent
 from quarters.selectors import fund_figures
 
 from . import selectors
@@ -95,7 +95,7 @@ def decision_template_facts(
     free_cash_flow = application.free_cash_flow
     share = None
     if instalment is not None and free_cash_flow is not None and free_cash_flow > 0:
-        share = (instalment * 100 / free_cash_flow).quantize(Decimal("0.1"))
+        share = quantize_percent(instalment * 100 / free_cash_flow)
     cycle = selectors.loan_cycle(borrower=borrower, application=application)
     return DecisionFacts(
         application=application,

@@ -20,6 +20,11 @@ def quantize_eur(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def quantize_percent(value: Decimal, places: int = 1) -> Decimal:
+    """A share in percent, rounded half up to `places` decimals (12.25 -> 12.3)."""
+    return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def validate_positive_amount(value: object) -> Decimal:
     """Return the amount as a Decimal, or raise a ValidationError a person can act on.
 

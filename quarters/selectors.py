@@ -1,12 +1,12 @@
 """Reads of the network, inside the active quarter scope."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import DecimalField, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
-from miqua.money import ZERO, quantize_eur
+from miqua.money import ZERO, quantize_eur, quantize_percent
 
 from .models import CapacityReservation, FundContribution, LiabilityFund, Organisation, Quarter
 
@@ -33,7 +33,7 @@ class FundFigures:
         if self.lending_capacity <= 0:
             return Decimal("0.0")
         share = self.outstanding_exposure * 100 / self.lending_capacity
-        return share.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return quantize_percent(share)
 
 
 def outstanding_exposure_by_quarter(*, quarter_ids: list[int]) -> dict[int, Decimal]:

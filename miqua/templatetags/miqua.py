@@ -1,12 +1,12 @@
 import contextlib
 import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from miqua.money import format_eur
+from miqua.money import format_eur, quantize_percent
 
 register = template.Library()
 
@@ -23,7 +23,7 @@ def percent(value: Decimal | None, places: int = 1) -> str:
     number_format alone would cut the digits off)."""
     if value is None:
         return ""
-    rounded = Decimal(value).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+    rounded = quantize_percent(value, int(places))
     return f"{formats.number_format(rounded, int(places), use_l10n=True)}\u00a0%"
 
 
