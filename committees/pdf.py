@@ -4,7 +4,7 @@ The minutes stand in for a signed paper minute, so they name every member and ho
 and show the counts and the rules each result came from. Like the decision template they are a
 German document whatever language the person who prints them uses: rendered under
 `translation.override("de")` from a template written in German, through
-`credits.pdf.html_to_pdf`, which fetches nothing from outside the HTML.
+`miqua.pdf.html_to_pdf`, which fetches nothing from outside the HTML.
 
 The caller is in the quarter scope of the ballot's cases (a view) or outside every scope (a
 task); this module reads inside whatever scope is active.
@@ -18,8 +18,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from credits.models import Application
-from credits.pdf import STATUS, html_to_pdf
+from credits.pdf import STATUS
 from miqua.accounts.models import User
+from miqua.pdf import html_to_pdf
 
 from . import selectors
 from .models import Ballot, BallotCase, Vote

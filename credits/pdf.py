@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 
 from guarantors.models import Guarantee
 from miqua.money import quantize_eur, quantize_percent
+from miqua.pdf import html_to_pdf
 from quarters.selectors import fund_figures
 
 from . import selectors
@@ -178,24 +179,6 @@ def render_decision_template_html(
     }
     with translation.override("de"):
         return render_to_string(TEMPLATE, context)
-
-
-class ExternalReferenceError(RuntimeError):
-    """The HTML of a PDF referred to something outside itself."""
-
-
-def html_to_pdf(html: str) -> bytes:
-    """Render self-contained HTML to PDF. Any URL other than inline data (http, file ...) is an
-    error: nothing is fetched, and the mistake shows instead of a silently incomplete PDF."""
-    from weasyprint import HTML
-    from weasyprint.urls import FatalURLFetchingError, URLFetcher
-
-    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    try:
-        return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()
-    except FatalURLFetchingError as e:
-        # WeasyPrint's error is a BaseException; make it an ordinary error of the request.
-        raise ExternalReferenceError(str(e)) from e
 
 
 def render_decision_template(

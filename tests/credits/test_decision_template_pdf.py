@@ -14,6 +14,7 @@ from pypdf import PdfReader
 
 from credits import pdf
 from credits.models import Application
+from miqua import pdf as shared_pdf
 from miqua.money import format_eur
 from quarters.models import FundContribution
 from tests import factories
@@ -182,9 +183,9 @@ def test_rendering_reaches_for_nothing_outside(network, application):
 
 @pytest.mark.parametrize("src", ["http://127.0.0.1:9/logo.png", "file:///etc/hostname"])
 def test_a_reference_outside_the_document_fails_instead_of_being_fetched(src):
-    with pytest.raises(pdf.ExternalReferenceError):
-        pdf.html_to_pdf(f'<p>Logo</p><img src="{src}">')
+    with pytest.raises(shared_pdf.ExternalReferenceError):
+        shared_pdf.html_to_pdf(f'<p>Logo</p><img src="{src}">')
 
 
 def test_inline_data_is_fine():
-    assert pdf.html_to_pdf("<p>Grüße</p>").startswith(b"%PDF")
+    assert shared_pdf.html_to_pdf("<p>Grüße</p>").startswith(b"%PDF")
