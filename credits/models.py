@@ -432,3 +432,54 @@ class Loan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.borrower} {self.amount} EUR ({self.disbursed_on:%d.%m.%Y})"
+
+
+class CapacityReservation(models.Model):
+    """An approved loan not yet paid out holds this much of its quarter's lending capacity.
+
+    Written only by `credits.services.capacity_reserve`, which locks the fund row, so two
+    approvals at the same moment can never together exceed the capacity. Released (not
+    deleted) when the approval is withdrawn, lapses or is revoked. It lives with the loans
+    because the fund's exposure (running loans plus open reservations) is the loans' business;
+    the fund learns of it through `quarters.registry`.
+    """
+
+    fund = models.ForeignKey(
+        "quarters.LiabilityFund",
+        verbose_name=_("fund"),
+        on_delete=models.PROTECT,
+        related_name="reservations",
+    )
+    quarter = models.ForeignKey(
+        "quarters.Quarter", verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="+"
+    )
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        related_name="reservations",
+    )
+    amount = models.DecimalField(_("amount (EUR)"), **MONEY)
+    reserved_at = models.DateTimeField(_("reserved at"), auto_now_add=True)
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+
+    objects = ScopedManager(quarter="quarter")
+
+    class Meta:
+        verbose_name = _("capacity reservation")
+        verbose_name_plural = _("capacity reservations")
+        ordering = ["-reserved_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="reservation_amount_positive"
+            ),
+            # At most one active reservation per application.
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(released_at__isnull=True),
+                name="reservation_one_active_per_application",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.amount} EUR"

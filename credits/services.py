@@ -15,12 +15,18 @@ from django.utils.translation import gettext as _
 from guarantors.models import Guarantee, Guarantor
 from miqua.accounts.models import User
 from miqua.audit.services import audit_record
-from miqua.money import format_eur, validate_positive_amount
-from quarters.models import Quarter
-from quarters.services import capacity_release, capacity_reserve
+from miqua.money import ZERO, format_eur, validate_positive_amount
+from quarters.models import LiabilityFund, Quarter
+from quarters.selectors import fund_figures
 
 from . import selectors
-from .models import Application, ApplicationDocument, ApplicationTransition, Borrower
+from .models import (
+    Application,
+    ApplicationDocument,
+    ApplicationTransition,
+    Borrower,
+    CapacityReservation,
+)
 from .workflow import APPROVED_STATES, COMMITTEE_DECISIONS, DECIDED_STATES, TRANSITIONS
 
 BORROWER_FIELDS = (
@@ -384,6 +390,65 @@ def document_upload(
         changes={"file": document.original_name, "kind": document.get_kind_display()},
     )
     return document
+
+
+# --- Lending capacity ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def capacity_reserve(*, application: Application, actor: User | None) -> CapacityReservation:
+    """Hold the approved amount against the quarter's lending capacity, or refuse with the
+    capacity left. The fund row is locked first: concurrent approvals queue here, and each
+    sees the reservations of those before it."""
+    try:
+        fund = LiabilityFund.objects.select_for_update().get(quarter_id=application.quarter_id)
+    except LiabilityFund.DoesNotExist:
+        raise ValidationError(
+            _("This quarter has no liability fund yet, so no loan can be approved.")
+        ) from None
+    available = fund_figures(fund=fund).available_capacity
+    amount = application.amount or ZERO
+    if amount > available:
+        raise ValidationError(
+            _(
+                "The liability fund of %(quarter)s cannot carry this loan: %(amount)s asked, "
+                "%(available)s of lending capacity left."
+            )
+            % {
+                "quarter": fund.quarter.name,
+                "amount": format_eur(amount),
+                "available": format_eur(max(available, ZERO)),
+            },
+            code="capacity",
+        )
+    reservation = CapacityReservation.objects.create(
+        fund=fund, quarter_id=application.quarter_id, application=application, amount=amount
+    )
+    audit_record(
+        actor=actor,
+        action="fund.capacity_reserved",
+        obj=fund,
+        quarter_id=fund.quarter_id,
+        changes={"application": application.reference, "amount": str(amount)},
+    )
+    return reservation
+
+
+@transaction.atomic
+def capacity_release(*, application: Application, actor: User | None) -> None:
+    """Give the capacity of an approval back (withdrawn, lapsed, revoked). Idempotent."""
+    for reservation in CapacityReservation.objects.select_for_update().filter(
+        application=application, released_at__isnull=True
+    ):
+        reservation.released_at = timezone.now()
+        reservation.save(update_fields=["released_at"])
+        audit_record(
+            actor=actor,
+            action="fund.capacity_released",
+            obj=reservation.fund,
+            quarter_id=reservation.quarter_id,
+            changes={"application": application.reference, "amount": str(reservation.amount)},
+        )
 
 
 # --- Decision template and workflow -----------------------------------------------------------

@@ -1,1 +1,55 @@
-"""Role home pages: each role's start page, joining what several apps know."""
+"""Role home pages: each role's start page, joining what several apps know (the quarters and
+their funds, the applications waiting, a committee member's open votes). It stands on top of
+the apps, so it may ask each of them."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from committees import selectors as committee_selectors
+from committees.selectors import current_memberships_of
+from credits import selectors as credit_selectors
+from credits.models import Application
+from credits.workflow import OPEN_STATES
+from miqua.accounts.models import Role
+from quarters import selectors as quarter_selectors
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role's start page: the quarters it may see, with their fund figures."""
+    user = request.user
+    if user.role == Role.COMMITTEE_MEMBER:
+        memberships = list(current_memberships_of(user=user))
+        # Each committee's open ballots, with the cases this member has still to vote on.
+        ballots = committee_selectors.open_ballots_to_vote(user=user)
+        for membership in memberships:
+            membership.open_ballots = [
+                b for b in ballots if b["ballot"].committee_id == membership.committee_id
+            ]
+        return render(request, "home/home_committee.html", {"memberships": memberships})
+    overviews = quarter_selectors.quarter_overviews()
+    return render(
+        request,
+        "home/home.html",
+        {
+            "overviews": overviews,
+            "totals": quarter_selectors.totals_of(overviews),
+            "application_counts": _application_counts(request),
+        },
+    )
+
+
+def _application_counts(request: HttpRequest) -> dict[str, int] | None:
+    """What waits in the application list: for the back office the submitted and prepared
+    ones, for advisors their drafts and everything open. None for those who may not see it."""
+    if not request.user.has_perm("credits.view_application"):
+        return None
+    counts = credit_selectors.status_counts()
+    S = Application.Status
+    return {
+        "draft": counts.get(S.DRAFT, 0),
+        "submitted": counts.get(S.SUBMITTED, 0),
+        "prepared": counts.get(S.PREPARED, 0),
+        "open": sum(counts.get(status, 0) for status in OPEN_STATES),
+    }

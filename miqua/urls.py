@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from miqua import home
 from miqua.accounts.views import admin_login
 
 admin.site.login = admin_login  # type: ignore[method-assign]
@@ -8,6 +9,7 @@ admin.site.site_header = "MIQUA"
 admin.site.site_title = "MIQUA"
 
 urlpatterns = [
+    path("", home.home, name="home"),
     path("", include("quarters.urls")),
     path("", include("credits.urls")),
     path("", include("committees.urls")),

@@ -89,7 +89,8 @@ class LiabilityFund(models.Model):
     """The quarter's local liability fund.
 
     Its figures (paid-in capital, lending capacity, exposure) are derived, never stored: see
-    `quarters.selectors.fund_figures`. The row is what approvals lock to reserve capacity.
+    `quarters.selectors.fund_figures`. The row is what approvals lock to reserve capacity
+    (`credits.services.capacity_reserve`).
     """
 
     quarter = models.OneToOneField(
@@ -161,49 +162,3 @@ class FundContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partner} {self.amount} EUR ({self.paid_on:%d.%m.%Y})"
-
-
-class CapacityReservation(models.Model):
-    """An approved loan not yet paid out holds this much of its quarter's lending capacity.
-
-    Written only by `quarters.services.capacity_reserve`, which locks the fund row, so two
-    approvals at the same moment can never together exceed the capacity. Released (not
-    deleted) when the approval is withdrawn, lapses or is revoked.
-    """
-
-    fund = models.ForeignKey(
-        LiabilityFund, verbose_name=_("fund"), on_delete=models.PROTECT, related_name="reservations"
-    )
-    quarter = models.ForeignKey(
-        Quarter, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="+"
-    )
-    application = models.ForeignKey(
-        "credits.Application",
-        verbose_name=_("application"),
-        on_delete=models.PROTECT,
-        related_name="reservations",
-    )
-    amount = models.DecimalField(_("amount (EUR)"), max_digits=12, decimal_places=2)
-    reserved_at = models.DateTimeField(_("reserved at"), auto_now_add=True)
-    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
-
-    objects = ScopedManager(quarter="quarter")
-
-    class Meta:
-        verbose_name = _("capacity reservation")
-        verbose_name_plural = _("capacity reservations")
-        ordering = ["-reserved_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(amount__gt=0), name="reservation_amount_positive"
-            ),
-            # At most one active reservation per application.
-            models.UniqueConstraint(
-                fields=["application"],
-                condition=models.Q(released_at__isnull=True),
-                name="reservation_one_active_per_application",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.application} {self.amount} EUR"

@@ -8,7 +8,8 @@ from django.db.models.functions import Coalesce
 
 from miqua.money import ZERO, quantize_eur, quantize_percent
 
-from .models import CapacityReservation, FundContribution, LiabilityFund, Organisation, Quarter
+from . import registry
+from .models import FundContribution, LiabilityFund, Organisation, Quarter
 
 
 @dataclass(frozen=True)
@@ -37,26 +38,12 @@ class FundFigures:
 
 
 def outstanding_exposure_by_quarter(*, quarter_ids: list[int]) -> dict[int, Decimal]:
-    """What each quarter's fund is liable for: its running loans and the approvals not yet
-    paid out (active capacity reservations). This is the one place that sum is made.
-
-    Until repayments are recorded (loans issue) a running loan counts with its full amount.
-    """
-    from credits.models import Loan
-
+    """What each quarter's fund is liable for, as the apps owning loans report it (see
+    `quarters.registry`): the one place the sources are added up."""
     totals = dict.fromkeys(quarter_ids, ZERO)
-    loans = (
-        Loan.objects.filter(quarter_id__in=quarter_ids, status=Loan.Status.RUNNING)
-        .values("quarter_id")
-        .annotate(total=Sum("amount"))
-    )
-    reservations = (
-        CapacityReservation.objects.filter(quarter_id__in=quarter_ids, released_at__isnull=True)
-        .values("quarter_id")
-        .annotate(total=Sum("amount"))
-    )
-    for row in [*loans, *reservations]:
-        totals[row["quarter_id"]] += row["total"]
+    for source in registry.exposure_sources():
+        for quarter_id, amount in source(quarter_ids).items():
+            totals[quarter_id] += amount
     return totals
 
 

@@ -3,7 +3,6 @@ one transaction."""
 
 import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,12 +11,9 @@ from django.utils.translation import gettext as _
 
 from miqua.accounts.models import User
 from miqua.audit.services import audit_record
-from miqua.money import ZERO, format_eur, validate_positive_amount
+from miqua.money import validate_positive_amount
 
-if TYPE_CHECKING:
-    from credits.models import Application
-
-from .models import CapacityReservation, FundContribution, LiabilityFund, Organisation
+from .models import FundContribution, LiabilityFund, Organisation
 
 
 @transaction.atomic
@@ -63,61 +59,3 @@ def contribution_record(
         },
     )
     return contribution
-
-
-@transaction.atomic
-def capacity_reserve(*, application: "Application", actor: User | None) -> CapacityReservation:
-    """Hold the approved amount against the quarter's lending capacity, or refuse with the
-    capacity left. The fund row is locked first: concurrent approvals queue here, and each
-    sees the reservations of those before it."""
-    from .selectors import fund_figures
-
-    try:
-        fund = LiabilityFund.objects.select_for_update().get(quarter_id=application.quarter_id)
-    except LiabilityFund.DoesNotExist:
-        raise ValidationError(
-            _("This quarter has no liability fund yet, so no loan can be approved.")
-        ) from None
-    available = fund_figures(fund=fund).available_capacity
-    amount = application.amount or ZERO
-    if amount > available:
-        raise ValidationError(
-            _(
-                "The liability fund of %(quarter)s cannot carry this loan: %(amount)s asked, "
-                "%(available)s of lending capacity left."
-            )
-            % {
-                "quarter": fund.quarter.name,
-                "amount": format_eur(amount),
-                "available": format_eur(max(available, ZERO)),
-            },
-            code="capacity",
-        )
-    reservation = CapacityReservation.objects.create(
-        fund=fund, quarter_id=application.quarter_id, application=application, amount=amount
-    )
-    audit_record(
-        actor=actor,
-        action="fund.capacity_reserved",
-        obj=fund,
-        quarter_id=fund.quarter_id,
-        changes={"application": application.reference, "amount": str(amount)},
-    )
-    return reservation
-
-
-@transaction.atomic
-def capacity_release(*, application: "Application", actor: User | None) -> None:
-    """Give the capacity of an approval back (withdrawn, lapsed, revoked). Idempotent."""
-    for reservation in CapacityReservation.objects.select_for_update().filter(
-        application=application, released_at__isnull=True
-    ):
-        reservation.released_at = timezone.now()
-        reservation.save(update_fields=["released_at"])
-        audit_record(
-            actor=actor,
-            action="fund.capacity_released",
-            obj=reservation.fund,
-            quarter_id=reservation.quarter_id,
-            changes={"application": application.reference, "amount": str(reservation.amount)},
-        )

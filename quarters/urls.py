@@ -3,7 +3,6 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("quarters/<slug:slug>/", views.quarter_detail, name="quarter_detail"),
     path(
         "quarters/<slug:slug>/contributions/",

@@ -6,12 +6,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from committees import selectors as committee_selectors
-from committees.selectors import current_memberships_of
-from credits import selectors as credit_selectors
-from credits.models import Application
-from credits.workflow import OPEN_STATES
-from miqua.accounts.models import Role
 from miqua.audit.selectors import audit_trail_for_quarter
 from miqua.forms import apply_validation_error
 from miqua.money import format_eur
@@ -19,46 +13,6 @@ from miqua.money import format_eur
 from . import selectors, services
 from .forms import ContributionForm
 from .models import Quarter
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """Each role's start page: the quarters it may see, with their fund figures."""
-    user = request.user
-    if user.role == Role.COMMITTEE_MEMBER:
-        memberships = list(current_memberships_of(user=user))
-        # Each committee's open ballots, with the cases this member has still to vote on.
-        ballots = committee_selectors.open_ballots_to_vote(user=user)
-        for membership in memberships:
-            membership.open_ballots = [
-                b for b in ballots if b["ballot"].committee_id == membership.committee_id
-            ]
-        return render(request, "quarters/home_committee.html", {"memberships": memberships})
-    overviews = selectors.quarter_overviews()
-    return render(
-        request,
-        "quarters/home.html",
-        {
-            "overviews": overviews,
-            "totals": selectors.totals_of(overviews),
-            "application_counts": _application_counts(request),
-        },
-    )
-
-
-def _application_counts(request: HttpRequest) -> dict[str, int] | None:
-    """What waits in the application list: for the back office the submitted and prepared
-    ones, for advisors their drafts and everything open. None for those who may not see it."""
-    if not request.user.has_perm("credits.view_application"):
-        return None
-    counts = credit_selectors.status_counts()
-    S = Application.Status
-    return {
-        "draft": counts.get(S.DRAFT, 0),
-        "submitted": counts.get(S.SUBMITTED, 0),
-        "prepared": counts.get(S.PREPARED, 0),
-        "open": sum(counts.get(status, 0) for status in OPEN_STATES),
-    }
 
 
 def _quarter_page(

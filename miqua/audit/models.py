@@ -3,31 +3,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-# What each action is called on the pages; apps add theirs as they grow.
-ACTION_LABELS = {
-    "fund.contribution_recorded": _("Contribution recorded"),
-    "user.invited": _("User invited"),
-    "borrower.created": _("Borrower recorded"),
-    "borrower.changed": _("Borrower's details changed"),
-    "application.created": _("Application started"),
-    "application.changed": _("Application changed"),
-    "application.template_written": _("Decision template written"),
-    "application.status_changed": _("Status changed"),
-    "guarantor.created": _("Guarantor recorded"),
-    "guarantee.added": _("Guarantor added"),
-    "guarantee.removed": _("Guarantor removed"),
-    "document.uploaded": _("Document uploaded"),
-    "fund.capacity_reserved": _("Lending capacity reserved"),
-    "fund.capacity_released": _("Lending capacity released"),
-    "ballot.opened": _("Committee vote opened"),
-    "ballot.attendance": _("Attendance recorded"),
-    "ballot.closed": _("Committee vote closed"),
-    "vote.cast": _("Vote cast"),
-    "vote.changed": _("Vote changed"),
-    "vote.recused": _("Conflict of interest declared"),
-    "admin.added": _("Created in the administration"),
-    "admin.changed": _("Changed in the administration"),
-}
+from . import registry
+
+# The network's own actions; the apps above register theirs (see `registry`).
+registry.register_action_labels(
+    {
+        "fund.contribution_recorded": _("Contribution recorded"),
+        "user.invited": _("User invited"),
+        "admin.added": _("Created in the administration"),
+        "admin.changed": _("Changed in the administration"),
+    }
+)
 
 
 class AuditEntry(models.Model):
@@ -74,4 +60,4 @@ class AuditEntry(models.Model):
 
     @property
     def action_label(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))
+        return registry.action_label(self.action)

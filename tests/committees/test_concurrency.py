@@ -1,5 +1,5 @@
 """Approvals racing for the last of a fund's lending capacity, on PostgreSQL: the lock on the
-fund row in `quarters.services.capacity_reserve` lets exactly as many through as the capacity
+fund row in `credits.services.capacity_reserve` lets exactly as many through as the capacity
 carries, however many arrive at the same moment."""
 
 import threading
@@ -11,10 +11,9 @@ from django.db import connection, connections
 from django.utils import translation
 from django_scopes import scopes_disabled
 
-from credits.models import Application
+from credits.models import Application, CapacityReservation
 from credits.services import application_transition
 from miqua.accounts.models import Role
-from quarters.models import CapacityReservation
 from quarters.selectors import fund_figures
 from tests import factories
 

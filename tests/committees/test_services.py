@@ -11,11 +11,10 @@ from django.utils import timezone, translation
 from committees import selectors, services
 from committees.models import Ballot, BallotCase, Vote
 from credits import services as credit_services
-from credits.models import Application, ApplicationTransition, Loan
+from credits.models import Application, ApplicationTransition, CapacityReservation, Loan
 from miqua.accounts.models import Role
 from miqua.audit.models import AuditEntry
 from miqua.money import format_eur
-from quarters.models import CapacityReservation
 from quarters.selectors import fund_figures
 from tests import factories
 

@@ -19,13 +19,18 @@ from committees import pdf as committee_pdf
 from committees import selectors as committee_selectors
 from committees.models import Ballot, BallotCase, Committee, CommitteeMembership, Vote
 from credits import selectors as credit_selectors
-from credits.models import Application, ApplicationTransition, Loan, LoanProduct
+from credits.models import (
+    Application,
+    ApplicationTransition,
+    CapacityReservation,
+    Loan,
+    LoanProduct,
+)
 from guarantors.models import Guarantee, Guarantor
 from miqua.accounts.models import Role, User
 from miqua.accounts.scoping import visible_quarter_ids
 from miqua.audit.models import AuditEntry
 from quarters.models import (
-    CapacityReservation,
     FundContribution,
     LiabilityFund,
     Municipality,
@@ -551,7 +556,7 @@ def test_seed_demo_twice_changes_nothing():
         "committees.Ballot",
         "committees.BallotCase",
         "committees.Vote",
-        "quarters.CapacityReservation",
+        "credits.CapacityReservation",
     ):
         assert counts[label] > 0, label
 

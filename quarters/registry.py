@@ -1,0 +1,26 @@
+"""What the network learns from the apps standing on it, without importing them.
+
+A liability fund is liable for the loans of its quarter, but loans live a floor higher
+(`credits`). The app that owns them registers an exposure source here in its
+`AppConfig.ready()`; `quarters.selectors.fund_figures_for` adds up what every registered
+source reports. Without a source (the network alone) a fund has no exposure.
+"""
+
+from collections.abc import Callable
+from decimal import Decimal
+
+# quarter ids -> {quarter id: EUR the quarter's fund is liable for}. One set-based call for
+# many quarters: a source must answer with a constant number of queries.
+ExposureSource = Callable[[list[int]], dict[int, Decimal]]
+
+_exposure_sources: list[ExposureSource] = []
+
+
+def register_exposure_source(source: ExposureSource) -> None:
+    """Idempotent: `ready()` may run more than once (tests, autoreload)."""
+    if source not in _exposure_sources:
+        _exposure_sources.append(source)
+
+
+def exposure_sources() -> tuple[ExposureSource, ...]:
+    return tuple(_exposure_sources)
