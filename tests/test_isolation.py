@@ -1,20 +1,25 @@
 """The tenant boundary, walked: every URL of the project against every role.
 
-Each URL name must be described in PAGES (or be an admin URL, walked generically). A URL that
-carries a quarter's object is requested with a quarter the role may not see and must answer 404;
-the same URL with the role's own quarter must work, so the 404 is not an accident of a broken
-URL. Pages with personal data never answer 200 to a municipality viewer or a committee member.
-Adding a URL without describing it here fails `test_every_url_is_covered`.
+EXPECTED is the whole matrix: for each URL name the exact answer every role gets on its own
+quarter's objects (200, a redirect and where to, 403 or 404). A URL without a row fails
+`test_every_url_is_covered`, so a new page cannot slip past the walk. On top of the matrix:
+a URL that carries a quarter's object answers 404 when the object belongs to a quarter the role
+may not see (the same URL with the role's own quarter works, so the 404 is no accident of a
+broken URL), while the back office gets the same answers in every quarter; pages with personal
+data never open to a municipality viewer or a committee member; the Django admin is walked with
+a table of its own.
 """
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from urllib.parse import quote
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -30,18 +35,19 @@ from quarters.models import Organisation, Quarter
 from . import factories
 from .conftest import Network
 
-# What the guarantee form takes for a new guarantor (see credits/forms.py).
+# What the guarantee form takes for a new guarantor.
 GUARANTEE_FORM_DATA: dict[str, object] = {
     "first_name": "Fatma",
     "last_name": "Demir",
     "relation": "Schwester",
     "amount": "1.000",
 }
+TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 ANONYMOUS = "anonymous"
-ROLES = [ANONYMOUS, "advisor", "committee_member", "municipality_viewer", "staff", "administrator"]
+# The columns of EXPECTED, in this order.
+ROLES = (ANONYMOUS, "advisor", "committee_member", "municipality_viewer", "staff", "administrator")
 NETWORK_ROLES = frozenset({"staff", "administrator"})
-ALL_SIGNED_IN = frozenset(ROLES) - {ANONYMOUS}
 
 
 @dataclass(frozen=True)
@@ -57,39 +63,12 @@ class Target:
     closed_ballot: Ballot
 
 
-@dataclass(frozen=True)
-class Page:
-    # Builds the URL kwargs from one quarter's objects (None: the URL carries no object).
-    kwargs: Callable[[Target], dict[str, object]] | None = None
-    method: str = "get"
-    data: Callable[[Target], dict[str, object]] | None = None
-    # Roles that may use the page on what they can see; others get 403/404 (or the login).
-    allowed: frozenset[str] = ALL_SIGNED_IN
-    personal_data: bool = False
-    # Account pages of allauth: reached by everyone, they carry no quarter's data.
-    account_page: bool = False
-
-
 def _slug(target: Target) -> dict[str, object]:
     return {"slug": target.quarter.slug}
 
 
 def _application(target: Target) -> dict[str, object]:
     return {"pk": target.application.pk}
-
-
-def _contribution(target: Target) -> dict[str, object]:
-    with scopes_disabled():
-        partner = Organisation.objects.first()
-    return {
-        "partner": str(partner.pk),
-        "paid_on": date(2010, 1, 4).isoformat(),
-        "amount": "1.000,00",
-    }
-
-
-def _pdf_upload(target: Target) -> dict[str, object]:
-    return {"file": SimpleUploadedFile("Ausweis.pdf", TINY_PDF), "kind": "identity"}
 
 
 def _ballot(target: Target) -> dict[str, object]:
@@ -101,114 +80,174 @@ def _case(target: Target) -> dict[str, object]:
         return {"pk": target.ballot.pk, "case_pk": target.ballot.cases.get().pk}
 
 
-BALLOT_READERS = frozenset({"committee_member", "staff", "administrator"})
-TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-ADVISOR_ONLY = frozenset({"advisor"})
-APPLICATION_READERS = frozenset({"advisor"}) | NETWORK_ROLES
-PERSONAL = {"personal_data": True}
+def _contribution(target: Target) -> dict[str, object]:
+    with scopes_disabled():
+        partner = Organisation.objects.first()
+    paid_on = date(2010, 1, 4).isoformat()
+    return {"partner": str(partner.pk), "paid_on": paid_on, "amount": "1.000,00"}
 
-ACCOUNT = Page(account_page=True)
 
-PAGES: dict[str, Page] = {
-    "home": Page(),
-    "quarter_detail": Page(
-        kwargs=_slug,
-        allowed=frozenset({"advisor", "municipality_viewer", "staff", "administrator"}),
+def _pdf_upload(target: Target) -> dict[str, object]:
+    return {"file": SimpleUploadedFile("Ausweis.pdf", TINY_PDF), "kind": "identity"}
+
+
+@dataclass(frozen=True)
+class Request:
+    """How a URL is asked for, when a plain GET without arguments will not do."""
+
+    # Builds the URL kwargs from one quarter's objects.
+    kwargs: Callable[[Target], dict[str, object]] | None = None
+    method: str = "get"
+    data: Callable[[Target], dict[str, object]] | None = None
+
+
+REQUESTS: dict[str, Request] = {
+    "quarter_detail": Request(kwargs=_slug),
+    "contribution_create": Request(kwargs=_slug, method="post", data=_contribution),
+    "language_set": Request(method="post", data=lambda t: {"language": "en", "next": "/"}),
+    "application_detail": Request(kwargs=_application),
+    "application_edit": Request(kwargs=lambda t: {"pk": t.application.pk, "step": "business"}),
+    "guarantee_add": Request(
+        kwargs=_application, method="post", data=lambda t: GUARANTEE_FORM_DATA
     ),
-    "contribution_create": Page(
-        kwargs=_slug,
-        method="post",
-        data=_contribution,
-        allowed=frozenset(NETWORK_ROLES),
+    "guarantee_remove": Request(
+        kwargs=lambda t: {"pk": t.application.pk, "guarantee_pk": t.guarantee.pk}, method="post"
     ),
-    "user_list": Page(allowed=frozenset(NETWORK_ROLES), personal_data=True),
-    "user_invite": Page(allowed=frozenset(NETWORK_ROLES), personal_data=True),
-    "language_set": Page(method="post", data=lambda target: {"language": "en", "next": "/"}),
-    "application_list": Page(allowed=APPLICATION_READERS, **PERSONAL),
-    "application_create": Page(allowed=ADVISOR_ONLY, **PERSONAL),
-    "application_detail": Page(kwargs=_application, allowed=APPLICATION_READERS, **PERSONAL),
-    "application_edit": Page(
-        kwargs=lambda t: {"pk": t.application.pk, "step": "business"},
-        allowed=ADVISOR_ONLY,
-        **PERSONAL,
+    "document_upload": Request(kwargs=_application, method="post", data=_pdf_upload),
+    "document_download": Request(
+        kwargs=lambda t: {"pk": t.application.pk, "document_pk": t.document.pk}
     ),
-    "guarantee_add": Page(
-        kwargs=_application,
-        method="post",
-        data=lambda t: GUARANTEE_FORM_DATA,
-        allowed=ADVISOR_ONLY,
-        **PERSONAL,
+    "application_transition": Request(
+        kwargs=lambda t: {"pk": t.application.pk, "name": "submit"}, method="post"
     ),
-    "guarantee_remove": Page(
-        kwargs=lambda t: {"pk": t.application.pk, "guarantee_pk": t.guarantee.pk},
-        method="post",
-        allowed=ADVISOR_ONLY,
-        **PERSONAL,
+    "application_prepare": Request(kwargs=lambda t: {"pk": t.submitted.pk}),
+    "ballot_detail": Request(kwargs=_ballot),
+    "vote_cast": Request(
+        kwargs=_case, method="post", data=lambda t: {"choice": "approve", "comment": "Tragfähig."}
     ),
-    "document_upload": Page(
-        kwargs=_application,
-        method="post",
-        data=_pdf_upload,
-        allowed=APPLICATION_READERS,
-        **PERSONAL,
+    "case_recuse": Request(kwargs=_case, method="post", data=lambda t: {"reason": "Nachbar"}),
+    "ballot_attendance": Request(kwargs=_ballot, method="post", data=lambda t: {"attendees": []}),
+    "ballot_close": Request(kwargs=_ballot, method="post"),
+    "ballot_minutes_pdf": Request(kwargs=lambda t: {"pk": t.closed_ballot.pk}),
+    "decision_template_pdf": Request(kwargs=_application),
+    # allauth's pages with a key in the path: a bad key is their own business, not ours.
+    "account_confirm_email": Request(kwargs=lambda t: {"key": "not-a-key"}),
+    "account_reset_password_from_key": Request(
+        kwargs=lambda t: {"uidb36": "zz", "key": "not-a-key"}
     ),
-    "document_download": Page(
-        kwargs=lambda t: {"pk": t.application.pk, "document_pk": t.document.pk},
-        allowed=APPLICATION_READERS,
-        **PERSONAL,
-    ),
-    "application_transition": Page(
-        kwargs=lambda t: {"pk": t.application.pk, "name": "submit"},
-        method="post",
-        allowed=ADVISOR_ONLY,
-        **PERSONAL,
-    ),
-    "application_prepare": Page(
-        kwargs=lambda t: {"pk": t.submitted.pk}, allowed=NETWORK_ROLES, **PERSONAL
-    ),
-    "ballot_list": Page(allowed=BALLOT_READERS),
-    "ballot_create": Page(allowed=NETWORK_ROLES, **PERSONAL),
-    "ballot_detail": Page(kwargs=_ballot, allowed=BALLOT_READERS),
-    "vote_cast": Page(
-        kwargs=_case,
-        method="post",
-        data=lambda t: {"choice": "approve", "comment": "Tragfähig."},
-        allowed=frozenset({"committee_member"}),
-    ),
-    "case_recuse": Page(
-        kwargs=_case,
-        method="post",
-        data=lambda t: {"reason": "Nachbar"},
-        allowed=frozenset({"committee_member"}),
-    ),
-    "ballot_attendance": Page(
-        kwargs=_ballot, method="post", data=lambda t: {"attendees": []}, allowed=NETWORK_ROLES
-    ),
-    "ballot_close": Page(kwargs=_ballot, method="post", allowed=NETWORK_ROLES),
-    "ballot_minutes_pdf": Page(kwargs=lambda t: {"pk": t.closed_ballot.pk}, allowed=BALLOT_READERS),
-    "decision_template_pdf": Page(kwargs=_application, allowed=APPLICATION_READERS, **PERSONAL),
-    "account_login": ACCOUNT,
-    "account_logout": ACCOUNT,
-    "account_inactive": ACCOUNT,
-    "account_signup": ACCOUNT,
-    "account_reauthenticate": ACCOUNT,
-    "account_email": ACCOUNT,
-    "account_email_verification_sent": ACCOUNT,
-    "account_change_password": ACCOUNT,
-    "account_set_password": ACCOUNT,
-    "account_reset_password": ACCOUNT,
-    "account_confirm_login_code": ACCOUNT,
-    "account_confirm_email": ACCOUNT,
-    "account_reset_password_from_key_done": ACCOUNT,
-    "account_reset_password_from_key": ACCOUNT,
-    "account_reset_password_done": ACCOUNT,
 }
 
-# Dummy values for the path arguments of account pages (their own checks handle bad keys).
-ACCOUNT_KWARGS = {
-    "account_confirm_email": {"key": "not-a-key"},
-    "account_reset_password_from_key": {"uidb36": "zz", "key": "not-a-key"},
+
+@dataclass(frozen=True)
+class Redirect:
+    """A 302 to the URL that `to` builds from the quarter's objects asked about."""
+
+    to: Callable[[Target], str]
+
+
+class _Login:
+    """Anonymous: a 302 to the login page that comes back to the page asked for."""
+
+
+Expected = int | Redirect | _Login
+
+# The answers besides 200, 403 and 404, by where they send the browser.
+LOGIN = _Login()
+HOME = Redirect(lambda t: reverse("home"))
+SIGN_IN = Redirect(lambda t: reverse("account_login"))  # the login page, not coming back
+PASSWORD = Redirect(lambda t: reverse("account_change_password"))
+QUARTER = Redirect(lambda t: reverse("quarter_detail", kwargs=_slug(t)))
+APPLICATION = Redirect(lambda t: reverse("application_detail", kwargs=_application(t)))
+GUARANTEES = Redirect(lambda t: APPLICATION.to(t) + "#guarantees")
+DOCUMENTS = Redirect(lambda t: APPLICATION.to(t) + "#documents")
+BALLOT = Redirect(lambda t: reverse("ballot_detail", kwargs=_ballot(t)))
+CASE = Redirect(lambda t: BALLOT.to(t) + f"#case-{_case(t)['case_pk']}")
+
+# Every URL x role, on the role's own quarter's objects ("own": the advisor's quarter, of which
+# the committee member's committee decides and which lies in the municipality viewer's city).
+# A 404 on the own quarter means the object is out of the role's sight altogether (ballots are
+# visible to the back office and the committee's members only); a 403 means it is seen but the
+# action is not the role's. Where a POST succeeds, the redirect says where it leads.
+# The columns are the ROLES in their order ("admin" is the administrator).
+# fmt: off
+PAGES: dict[str, tuple[Expected, Expected, Expected, Expected, Expected, Expected]] = {
+    #                          anonymous advisor      committee municipality staff      admin
+    #                                                 member    viewer
+    "home":                   (LOGIN,    200,         200,      200,         200,       200),
+    "quarter_detail":         (LOGIN,    200,         403,      200,         200,       200),
+    "contribution_create":    (LOGIN,    403,         403,      403,         QUARTER,   QUARTER),
+    "user_list":              (LOGIN,    403,         403,      403,         200,       200),
+    "user_invite":            (LOGIN,    403,         403,      403,         200,       200),
+    "language_set":           (HOME,     HOME,        HOME,     HOME,        HOME,      HOME),
+    "application_list":       (LOGIN,    200,         403,      403,         200,       200),
+    "application_create":     (LOGIN,    200,         403,      403,         403,       403),
+    "application_detail":     (LOGIN,    200,         403,      403,         200,       200),
+    "application_edit":       (LOGIN,    200,         403,      403,         403,       403),
+    "guarantee_add":          (LOGIN,    GUARANTEES,  403,      403,         403,       403),
+    "guarantee_remove":       (LOGIN,    GUARANTEES,  403,      403,         403,       403),
+    "document_upload":        (LOGIN,    DOCUMENTS,   403,      403,         DOCUMENTS, DOCUMENTS),
+    "document_download":      (LOGIN,    200,         403,      403,         200,       200),
+    "application_transition": (LOGIN,    APPLICATION, 403,      403,         403,       403),
+    "application_prepare":    (LOGIN,    403,         403,      403,         200,       200),
+    "decision_template_pdf":  (LOGIN,    200,         403,      403,         200,       200),
+    "ballot_list":            (LOGIN,    403,         200,      403,         200,       200),
+    "ballot_create":          (LOGIN,    403,         403,      403,         200,       200),
+    "ballot_detail":          (LOGIN,    404,         200,      404,         200,       200),
+    "vote_cast":              (LOGIN,    404,         CASE,     404,         404,       404),
+    "case_recuse":            (LOGIN,    404,         CASE,     404,         404,       404),
+    "ballot_attendance":      (LOGIN,    404,         403,      404,         BALLOT,    BALLOT),
+    "ballot_close":           (LOGIN,    404,         403,      404,         BALLOT,    BALLOT),
+    "ballot_minutes_pdf":     (LOGIN,    404,         200,      404,         200,       200),
 }
+
+# allauth's pages answer every signed-in role alike. There is no public sign-up: the sign-up
+# page only says so (and sends whoever is signed in home).
+ACCOUNT_PAGES: dict[str, tuple[Expected, Expected]] = {
+    #                                        anonymous  every signed-in role
+    "account_login":                        (200,       HOME),
+    "account_logout":                       (SIGN_IN,   200),
+    "account_inactive":                     (200,       200),
+    "account_signup":                       (200,       HOME),
+    "account_reauthenticate":               (LOGIN,     200),
+    "account_email":                        (LOGIN,     200),
+    "account_email_verification_sent":      (200,       200),
+    "account_change_password":              (LOGIN,     200),
+    "account_set_password":                 (LOGIN,     PASSWORD),
+    "account_reset_password":               (200,       200),
+    "account_confirm_login_code":           (SIGN_IN,   HOME),
+    "account_confirm_email":                (200,       200),
+    "account_reset_password_from_key":      (200,       200),
+    "account_reset_password_from_key_done": (200,       200),
+    "account_reset_password_done":          (200,       200),
+}
+# fmt: on
+
+EXPECTED: dict[str, tuple[Expected, ...]] = {
+    **PAGES,
+    **{name: (anonymous, *[others] * 5) for name, (anonymous, others) in ACCOUNT_PAGES.items()},
+}
+
+# Pages about people (borrowers, guarantors, users): never for a municipality viewer or a
+# committee member (who sees the cases before their committee only through the ballot).
+PERSONAL_DATA = frozenset(
+    {
+        "user_list",
+        "user_invite",
+        "application_list",
+        "application_create",
+        "application_detail",
+        "application_edit",
+        "guarantee_add",
+        "guarantee_remove",
+        "document_upload",
+        "document_download",
+        "application_transition",
+        "application_prepare",
+        "decision_template_pdf",
+        "ballot_create",
+    }
+)
+KEPT_FROM_PERSONAL_DATA = ("municipality_viewer", "committee_member")
 
 
 def _url_names(resolver: URLResolver, namespace: str | None = None) -> Iterator[str]:
@@ -226,40 +265,86 @@ def _url_names(resolver: URLResolver, namespace: str | None = None) -> Iterator[
                 yield f"{namespace}:{pattern.name}" if namespace else pattern.name
 
 
-def _project_url_names() -> set[str]:
-    return set(_url_names(get_resolver()))
-
-
 def _is_admin(name: str) -> bool:
     return name.startswith("admin:")
 
 
 def test_every_url_is_covered():
-    names = {n for n in _project_url_names() if not _is_admin(n)}
-    assert names - PAGES.keys() == set(), "describe these URLs in PAGES of test_isolation.py"
-    assert PAGES.keys() - names == set(), "these PAGES entries no longer exist"
+    names = {n for n in _url_names(get_resolver()) if not _is_admin(n)}
+    assert names - EXPECTED.keys() == set(), "add these URLs to PAGES (or ACCOUNT_PAGES)"
+    assert EXPECTED.keys() - names == set(), "these rows no longer exist"
+    assert REQUESTS.keys() <= names
+    assert names >= PERSONAL_DATA
 
 
-def _client_for(role: str, network: Network) -> Client:
-    client = Client()
-    if role != ANONYMOUS:
-        client.force_login(network.users_by_role()[role])
-    return client
+def test_the_matrix_opens_no_personal_data_page_to_viewers_or_committee_members():
+    """The walk below holds the pages to EXPECTED; this holds EXPECTED to the rule."""
+    opened = [
+        (name, role)
+        for name in sorted(PERSONAL_DATA)
+        for role in KEPT_FROM_PERSONAL_DATA
+        if EXPECTED[name][ROLES.index(role)] not in (403, 404)
+    ]
+    assert opened == []
 
 
-def _request(client: Client, page: Page, target: Target):
-    url = reverse(page_name(page), kwargs=page.kwargs(target) if page.kwargs else {})
-    data = page.data(target) if page.data else {}
-    return client.post(url, data) if page.method == "post" else client.get(url)
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    location: str | None
+    body: bytes
 
 
-def page_name(page: Page) -> str:
-    return next(name for name, p in PAGES.items() if p is page)
+def _ask(role: str, network: Network, name: str, target: Target) -> tuple[str, Answer]:
+    """Request one URL as `role` and undo whatever it changed: every request of a walk sees the
+    same quarter (nothing closed, submitted or removed by an earlier one)."""
+    request = REQUESTS.get(name, Request())
+    url = reverse(name, kwargs=request.kwargs(target) if request.kwargs else {})
+    with transaction.atomic():
+        client = Client()
+        if role != ANONYMOUS:
+            client.force_login(network.users_by_role()[role])
+        if request.method == "post":
+            response = client.post(url, request.data(target) if request.data else {})
+        else:
+            response = client.get(url)
+        transaction.set_rollback(True)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    response.close()
+    return url, Answer(response.status_code, response.get("Location"), body)
+
+
+def _login_location(url: str) -> str:
+    return f"{reverse('account_login')}?next={quote(url)}"
+
+
+def _mismatch(expected: Expected, url: str, answer: Answer, target: Target | None) -> str | None:
+    """What differs from the expectation, in words (None: nothing). The admin's redirects
+    point at no quarter's object: they are checked without a target."""
+    if isinstance(expected, _Login):
+        expected_location: str | None = _login_location(url)
+    elif isinstance(expected, Redirect):
+        expected_location = expected.to(target)  # type: ignore[arg-type]
+    else:
+        expected_location = None
+    expected_status = expected if isinstance(expected, int) else 302
+    if (answer.status, answer.location) == (expected_status, expected_location):
+        return None
+    got = f"302 -> {answer.location}" if answer.status == 302 else str(answer.status)
+    want = f"302 -> {expected_location}" if expected_location else str(expected_status)
+    return f"{url}: expected {want}, got {got}"
+
+
+@pytest.fixture
+def no_pdf_layout(monkeypatch):
+    """The walk is about who gets a PDF, not about its layout (tested with the documents
+    themselves): the template is still rendered, WeasyPrint's seconds of layout are skipped."""
+    monkeypatch.setattr("weasyprint.HTML.write_pdf", lambda *args, **kwargs: TINY_PDF)
 
 
 def _target(quarter: Quarter, advisor: User) -> Target:
-    """A quarter's objects: a complete draft (two guarantees, a document) and a submitted
-    application."""
+    """A quarter's objects: a complete draft (two guarantees, a document), a submitted
+    application, and an open and a closed ballot of the quarter's committee on it."""
     application = factories.ApplicationFactory(quarter=quarter, advisor=advisor)
     guarantee = factories.GuaranteeFactory(application=application)
     factories.GuaranteeFactory(application=application)
@@ -309,78 +394,158 @@ def targets(network, settings, tmp_path) -> dict[str, Target]:
         }
 
 
-def _foreign_targets(role: str, targets: dict[str, Target]) -> list[Target]:
+@pytest.mark.usefixtures("no_pdf_layout")
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_exactly_its_answers(role, network, targets):
+    own = targets["own"]
+    mismatches = []
+    for name, row in EXPECTED.items():
+        url, answer = _ask(role, network, name, own)
+        mismatch = _mismatch(row[ROLES.index(role)], url, answer, own)
+        if mismatch:
+            mismatches.append(f"{name}: {mismatch}")
+        if role in KEPT_FROM_PERSONAL_DATA and name in PERSONAL_DATA:
+            # The people themselves do not appear, not even on an error page.
+            for person in (network.advisor.email, own.application.borrower.last_name):
+                if person.encode() in answer.body:
+                    mismatches.append(f"{name}: {url} shows {person}")
+        if name in ACCOUNT_PAGES:
+            for quarter in (network.own_quarter, network.foreign_quarter):
+                if quarter.name.encode() in answer.body:
+                    mismatches.append(f"{name}: {url} shows {quarter.name}")
+    assert not mismatches, f"{role}:\n" + "\n".join(mismatches)
+
+
+def _other_quarters(role: str, targets: dict[str, Target]) -> list[Target]:
     """Quarters the role must not reach: the other municipality's always, and for an advisor
-    or a committee member also the quarter of their own city that is not theirs."""
+    or a committee member also the quarter of their own city that is not theirs. The back
+    office sees every quarter: it is asked about the other municipality's."""
     if role in {"advisor", "committee_member"}:
         return [targets["foreign"], targets["sibling"]]
     return [targets["foreign"]]
 
 
-# The back office sees every quarter: nothing is foreign to it, so it is walked in
-# test_each_role_gets_exactly_its_pages only.
-@pytest.mark.parametrize("role", [r for r in ROLES if r not in NETWORK_ROLES])
-@pytest.mark.parametrize("name", sorted(n for n, p in PAGES.items() if p.kwargs))
-def test_foreign_quarter_objects_answer_404(name, role, network, targets):
-    page = PAGES[name]
-    client = _client_for(role, network)
-    if role == ANONYMOUS:
-        response = _request(client, page, targets["foreign"])
-        assert response.status_code == 302
-        assert reverse("account_login") in response["Location"]
-        return
-    for target in _foreign_targets(role, targets):
-        response = _request(client, page, target)
-        assert response.status_code == 404, f"{role} reached {name} of {target.quarter}"
-        assert target.quarter.name.encode() not in response.content
-        assert target.application.borrower.last_name.encode() not in response.content
-
-
-@pytest.mark.parametrize("role", sorted(ALL_SIGNED_IN))
-@pytest.mark.parametrize("name", sorted(n for n, p in PAGES.items() if not p.account_page))
-def test_each_role_gets_exactly_its_pages(name, role, network, targets):
-    page = PAGES[name]
-    response = _request(_client_for(role, network), page, targets["own"])
-    if role in page.allowed:
-        assert response.status_code in (200, 302), response.status_code
-        if response.status_code == 302:
-            assert reverse("account_login") not in response["Location"]
-    else:
-        assert response.status_code in (403, 404), f"{role} opened {name}"
-
-
-# Switching the language is for everyone, signed in or not.
-@pytest.mark.parametrize(
-    "name", sorted(n for n, p in PAGES.items() if not p.account_page and n != "language_set")
-)
-def test_anonymous_is_sent_to_login(name, network, targets):
-    response = _request(Client(), PAGES[name], targets["own"])
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
-
-
-@pytest.mark.parametrize("role", ["municipality_viewer", "committee_member"])
-@pytest.mark.parametrize("name", sorted(n for n, p in PAGES.items() if p.personal_data))
-def test_personal_data_pages_stay_closed(name, role, network, targets):
-    response = _request(_client_for(role, network), PAGES[name], targets["own"])
-    assert response.status_code in (403, 404)
-    # And the people themselves do not appear, even in an error page.
-    assert network.advisor.email.encode() not in response.content
-    assert targets["own"].application.borrower.last_name.encode() not in response.content
-
-
+@pytest.mark.usefixtures("no_pdf_layout")
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name", sorted(n for n, p in PAGES.items() if p.account_page))
-def test_account_pages_work_and_carry_no_quarter_data(name, role, network):
-    client = _client_for(role, network)
-    response = client.get(reverse(name, kwargs=ACCOUNT_KWARGS.get(name, {})))
-    assert response.status_code < 500
-    for quarter in (network.own_quarter, network.foreign_quarter):
-        assert quarter.name.encode() not in response.content
+def test_other_quarters_objects_answer_404_except_to_the_back_office(role, network, targets):
+    mismatches = []
+    for name, row in PAGES.items():
+        request = REQUESTS.get(name)
+        if request is None or request.kwargs is None:
+            continue
+        if role == ANONYMOUS:
+            expected = LOGIN
+        elif role in NETWORK_ROLES:
+            expected = row[ROLES.index(role)]  # as in its own quarter: nothing is foreign to it
+        else:
+            expected = 404
+        for target in _other_quarters(role, targets):
+            url, answer = _ask(role, network, name, target)
+            mismatch = _mismatch(expected, url, answer, target)
+            if mismatch:
+                mismatches.append(f"{name} of {target.quarter}: {mismatch}")
+            if expected == 404:
+                for leak in (target.quarter.name, target.application.borrower.last_name):
+                    if leak.encode() in answer.body:
+                        mismatches.append(f"{name}: {url} shows {leak}")
+    assert not mismatches, f"{role}:\n" + "\n".join(mismatches)
 
 
-def _admin_urls(network: Network) -> list[str]:
-    """Every named admin URL, its object arguments pointing at the foreign quarter's objects."""
+# --- The Django admin -------------------------------------------------------------------------
+
+ADMIN_INDEX = Redirect(lambda t: reverse("admin:index"))
+
+# Every named admin URL for the back office (outsiders are sent to the admin's login, see
+# below). Staff configure the network's structure, loan products and committees, and read the
+# records written by services; user accounts are the administrator's; nobody adds, changes or
+# deletes what only services write (applications, loans, contributions, the audit trail): their
+# "change" page shows the record read-only.
+# fmt: off
+ADMIN_BACK_OFFICE: dict[str, tuple[Expected, Expected]] = {
+    #                                        staff        administrator
+    "index":                                (200,         200),
+    "login":                                (ADMIN_INDEX, ADMIN_INDEX),
+    "password_change":                      (200,         200),
+    "password_change_done":                 (200,         200),
+    "autocomplete":                         (403,         403),  # without a field to complete
+    "jsi18n":                               (200,         200),
+    "app_list":                             (200,         200),  # /admin/quarters/
+    "account_emailaddress_changelist":      (403,         200),
+    "account_emailaddress_add":             (403,         200),
+    "account_emailaddress_history":         (403,         200),
+    "account_emailaddress_delete":          (403,         200),
+    "account_emailaddress_change":          (403,         200),
+    "auth_user_password_change":            (403,         200),  # a user's password
+    "accounts_user_changelist":             (403,         200),
+    "accounts_user_add":                    (403,         200),
+    "accounts_user_history":                (403,         200),
+    "accounts_user_delete":                 (403,         200),
+    "accounts_user_change":                 (403,         200),
+    "audit_auditentry_changelist":          (200,         200),
+    "audit_auditentry_add":                 (403,         403),
+    "audit_auditentry_history":             (200,         200),
+    "audit_auditentry_delete":              (403,         403),
+    "audit_auditentry_change":              (200,         200),
+    "quarters_municipality_changelist":     (200,         200),
+    "quarters_municipality_add":            (200,         200),
+    "quarters_municipality_history":        (200,         200),
+    "quarters_municipality_delete":         (403,         200),
+    "quarters_municipality_change":         (200,         200),
+    "quarters_organisation_changelist":     (200,         200),
+    "quarters_organisation_add":            (200,         200),
+    "quarters_organisation_history":        (200,         200),
+    "quarters_organisation_delete":         (403,         200),
+    "quarters_organisation_change":         (200,         200),
+    "quarters_quarter_changelist":          (200,         200),
+    "quarters_quarter_add":                 (200,         200),
+    "quarters_quarter_history":             (200,         200),
+    "quarters_quarter_delete":              (403,         200),
+    "quarters_quarter_change":              (200,         200),
+    "quarters_liabilityfund_changelist":    (200,         200),
+    "quarters_liabilityfund_add":           (200,         200),
+    "quarters_liabilityfund_history":       (200,         200),
+    "quarters_liabilityfund_delete":        (403,         200),
+    "quarters_liabilityfund_change":        (200,         200),
+    "quarters_fundcontribution_changelist": (200,         200),
+    "quarters_fundcontribution_add":        (403,         403),
+    "quarters_fundcontribution_history":    (200,         200),
+    "quarters_fundcontribution_delete":     (403,         403),
+    "quarters_fundcontribution_change":     (200,         200),
+    "credits_loanproduct_changelist":       (200,         200),
+    "credits_loanproduct_add":              (200,         200),
+    "credits_loanproduct_history":          (200,         200),
+    "credits_loanproduct_delete":           (403,         200),
+    "credits_loanproduct_change":           (200,         200),
+    "credits_application_changelist":       (200,         200),
+    "credits_application_add":              (403,         403),
+    "credits_application_history":          (200,         200),
+    "credits_application_delete":           (403,         403),
+    "credits_application_change":           (200,         200),
+    "credits_loan_changelist":              (200,         200),
+    "credits_loan_add":                     (403,         403),
+    "credits_loan_history":                 (200,         200),
+    "credits_loan_delete":                  (403,         403),
+    "credits_loan_change":                  (200,         200),
+    "committees_committee_changelist":      (200,         200),
+    "committees_committee_add":             (200,         200),
+    "committees_committee_history":         (200,         200),
+    "committees_committee_delete":          (200,         200),  # staff may delete a committee
+    "committees_committee_change":          (200,         200),
+}
+# fmt: on
+
+
+def _named_patterns(patterns: list) -> Iterator[tuple[str, URLPattern]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _named_patterns(pattern.url_patterns)
+        elif pattern.name:
+            yield pattern.name, pattern
+
+
+def _admin_urls(network: Network) -> dict[str, str]:
+    """Every named admin URL by name, its object arguments pointing at the foreign quarter's
+    objects."""
     from django.contrib import admin
 
     with scopes_disabled():
@@ -403,7 +568,7 @@ def _admin_urls(network: Network) -> list[str]:
                 user=network.advisor, email=network.advisor.email
             ).pk,
         }
-    urls = []
+    urls = {}
     for name, route in _named_patterns(admin.site.get_urls()):
         groups = route.pattern.regex.groupindex
         # The catch-all; logout (a POST action); "view on site" (a redirect, not a page).
@@ -417,39 +582,58 @@ def _admin_urls(network: Network) -> list[str]:
             elif group in ("object_id", "id"):
                 assert object_id is not None, f"add an object for admin:{name} to object_ids"
                 kwargs[group] = str(object_id)
-        urls.append(reverse(f"admin:{name}", kwargs=kwargs))
+        urls[name] = reverse(f"admin:{name}", kwargs=kwargs)
     return urls
 
 
-def _named_patterns(patterns: list) -> Iterator[tuple[str, URLPattern]]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _named_patterns(pattern.url_patterns)
-        elif pattern.name:
-            yield pattern.name, pattern
+def _admin_walk(
+    role: str, network: Network, urls: dict[str, str], expected: Callable[[str, str], Expected]
+) -> str:
+    """Ask for every admin URL as `role`; the mismatches with `expected(name, url)`, one a line."""
+    client = Client()
+    if role != ANONYMOUS:
+        client.force_login(network.users_by_role()[role])
+    mismatches = []
+    for name, url in urls.items():
+        response = client.get(url)
+        answer = Answer(response.status_code, response.get("Location"), b"")
+        mismatch = _mismatch(expected(name, url), url, answer, target=None)
+        if mismatch:
+            mismatches.append(f"admin:{name}: {mismatch}")
+    return "\n".join(mismatches)
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r not in NETWORK_ROLES])
 def test_admin_is_closed_to_everyone_but_the_back_office(role, network):
-    client = _client_for(role, network)
-    for url in _admin_urls(network):
-        response = client.get(url)
-        assert response.status_code in (302, 403, 404), url
-        if response.status_code == 302:
-            assert response["Location"].startswith(("/admin/login/", reverse("account_login")))
+    """Every admin page sends an outsider to the admin's login, which refuses anyone signed in
+    without a back-office role and sends the anonymous on to the site's login."""
+
+    def expected(name: str, url: str) -> Expected:
+        if name != "login":
+            return Redirect(lambda t: f"{reverse('admin:login')}?next={quote(url)}")
+        if role == ANONYMOUS:
+            return Redirect(lambda t: _login_location(reverse("admin:index")))
+        return 403
+
+    mismatches = _admin_walk(role, network, _admin_urls(network), expected)
+    assert not mismatches, f"{role}:\n{mismatches}"
 
 
 @pytest.mark.parametrize("role", sorted(NETWORK_ROLES))
-def test_admin_pages_work_for_the_back_office(role, network):
-    client = _client_for(role, network)
-    for url in _admin_urls(network):
-        response = client.get(url)
-        assert response.status_code in (200, 302, 403), (url, response.status_code)
+def test_admin_pages_answer_the_back_office_as_the_table_says(role, network):
+    urls = _admin_urls(network)
+    missing, gone = urls.keys() - ADMIN_BACK_OFFICE.keys(), ADMIN_BACK_OFFICE.keys() - urls.keys()
+    assert missing == set(), "add these admin URLs to ADMIN_BACK_OFFICE"
+    assert gone == set(), "these ADMIN_BACK_OFFICE rows no longer exist"
+    column = ("staff", "administrator").index(role)
+    mismatches = _admin_walk(role, network, urls, lambda name, url: ADMIN_BACK_OFFICE[name][column])
+    assert not mismatches, f"{role}:\n{mismatches}"
 
 
 def test_a_former_committee_member_sees_no_quarter(network):
     with scopes_disabled():
         network.committee_member.committee_memberships.update(ends_on=date(2021, 12, 31))
-    client = _client_for("committee_member", network)
+    client = Client()
+    client.force_login(network.committee_member)
     response = client.get(reverse("home"))
     assert network.own_quarter.name.encode() not in response.content
