@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "committees",
     "guarantors",
     "monitoring",
+    # The project package on top of the apps: the management commands that join them.
+    "miqua.apps.MiquaConfig",
 ]
 
 MIDDLEWARE = [
@@ -87,8 +89,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "miqua.accounts.context_processors.navigation",
             ],
-            # The project package is no app; its filters (eur, percent) are registered here.
-            "libraries": {"miqua": "miqua.templatetags.miqua"},
         },
     },
 ]
@@ -191,7 +191,8 @@ USE_TZ = True
 # --- Static files -----------------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "var" / "static")
-STATICFILES_DIRS = [BASE_DIR / "miqua" / "static"]
+# miqua/static is found as the static folder of the `miqua` app (no STATICFILES_DIRS: it would
+# be found twice).
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
