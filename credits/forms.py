@@ -1,4 +1,5 @@
-"""The forms of the guided application entry.
+"""The forms of credits: the guided application entry, the documents, the workflow steps and
+the back office's decision template.
 
 Plain forms, not ModelForms: the services write, the forms only read what was typed. Labels
 come from the models' verbose names so that a field is called the same everywhere (and is
@@ -11,20 +12,22 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db import models
 from django.db.models import QuerySet
-from django.utils import formats, timezone
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from guarantors.models import Guarantor
 from miqua.forms import DateInput, MoneyField
 from miqua.money import format_eur
 from quarters.models import Quarter
 
 from . import selectors
-from .models import Application, Borrower
+from .models import Application, ApplicationDocument, Borrower
+from .workflow import Transition
 
 
 def _label(model: type[models.Model], name: str) -> Promise | str:
@@ -256,136 +259,6 @@ class AssessmentForm(StepForm):
     )
 
 
-class GuarantorChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Guarantor) -> str:
-        details = [obj.full_name]
-        if obj.date_of_birth:
-            details.append(formats.date_format(obj.date_of_birth, "SHORT_DATE_FORMAT"))
-        if obj.city:
-            details.append(obj.city)
-        return ", ".join(details)
-
-
-class GuaranteeForm(forms.Form):
-    """A guarantor of the quarter, or a new one, and what they guarantee."""
-
-    guarantor = GuarantorChoiceField(
-        label=_("Guarantor known in the quarter"),
-        queryset=Guarantor.objects.none(),
-        required=False,
-        empty_label=_("– a new guarantor, entered below –"),
-    )
-    first_name = forms.CharField(
-        label=_label(Guarantor, "first_name"), max_length=80, required=False
-    )
-    last_name = forms.CharField(label=_label(Guarantor, "last_name"), max_length=80, required=False)
-    date_of_birth = forms.DateField(
-        label=_label(Guarantor, "date_of_birth"), required=False, widget=DateInput()
-    )
-    phone = forms.CharField(label=_label(Guarantor, "phone"), max_length=40, required=False)
-    email = forms.EmailField(label=_label(Guarantor, "email"), required=False)
-    street = forms.CharField(label=_label(Guarantor, "street"), max_length=120, required=False)
-    postal_code = forms.CharField(
-        label=_label(Guarantor, "postal_code"), max_length=10, required=False
-    )
-    city = forms.CharField(label=_label(Guarantor, "city"), max_length=80, required=False)
-    relation = forms.CharField(
-        label=_("Relation to the borrower"),
-        max_length=80,
-        help_text=_("e.g. brother, neighbour"),
-    )
-    amount = MoneyField(label=_("Guaranteed amount (EUR)"))
-
-    NEW_GUARANTOR_FIELDS = (
-        "first_name",
-        "last_name",
-        "date_of_birth",
-        "phone",
-        "email",
-        "street",
-        "postal_code",
-        "city",
-    )
-
-    def __init__(self, *args: Any, application: Application, **kwargs: Any) -> None:
-        # Its own ids: the application's page holds other forms with fields of the same names.
-        kwargs.setdefault("auto_id", "guarantee-%s")
-        super().__init__(*args, **kwargs)
-        self.fields["guarantor"].queryset = selectors.guarantors_of_quarter(
-            quarter=application.quarter
-        )
-        if not self.fields["guarantor"].queryset.exists():
-            del self.fields["guarantor"]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        typed_new = any(data.get(f) not in (None, "") for f in self.NEW_GUARANTOR_FIELDS)
-        if data.get("guarantor") is not None:
-            if typed_new:
-                raise forms.ValidationError(
-                    _(
-                        "Please either choose a known guarantor or enter a new one, not both: "
-                        "empty the list or the fields of the new guarantor."
-                    ),
-                    code="both",
-                )
-        elif "guarantor" not in self.errors:
-            for name in ("first_name", "last_name"):
-                if not (data.get(name) or "").strip() and name not in self.errors:
-                    self.add_error(
-                        name,
-                        forms.ValidationError(
-                            _("Please enter the name of the new guarantor."), code="required"
-                        ),
-                    )
-            known = self._known_guarantor(data)
-            if known is not None:
-                self.add_error(
-                    "guarantor" if "guarantor" in self.fields else None,
-                    forms.ValidationError(
-                        _(
-                            "%(name)s is already known in this quarter: please choose the "
-                            "person from the list, so that all their guarantees are counted "
-                            "together. If it is another person of the same name, enter the "
-                            "date of birth."
-                        )
-                        % {"name": known.full_name},
-                        code="known",
-                    ),
-                )
-        return data
-
-    def _known_guarantor(self, data: dict[str, Any]) -> Guarantor | None:
-        """The guarantor of the quarter a "new" one probably is: the same names (whatever the
-        case) and, if a date of birth was typed, the same date of birth."""
-        first = (data.get("first_name") or "").strip().casefold()
-        last = (data.get("last_name") or "").strip().casefold()
-        if not (first and last) or "guarantor" not in self.fields:
-            return None
-        born = data.get("date_of_birth")
-        for guarantor in self.fields["guarantor"].queryset:
-            same_name = (guarantor.first_name.casefold(), guarantor.last_name.casefold()) == (
-                first,
-                last,
-            )
-            if same_name and (born is None or guarantor.date_of_birth == born):
-                return guarantor
-        return None
-
-    def service_kwargs(self) -> dict[str, Any]:
-        """The arguments of `services.guarantee_add`, from the cleaned data."""
-        data = self.cleaned_data
-        guarantor = data.get("guarantor")
-        kwargs: dict[str, Any] = {
-            "relation": data["relation"],
-            "amount": data["amount"],
-            "guarantor": guarantor,
-        }
-        if guarantor is None:
-            kwargs["guarantor_data"] = {f: data[f] for f in self.NEW_GUARANTOR_FIELDS}
-        return kwargs
-
-
 STEP_FORMS: dict[str, type[StepForm]] = {
     "person": BorrowerForm,
     "business": BusinessForm,
@@ -398,3 +271,125 @@ def step_initial(step: str, application: Application) -> dict[str, object]:
     """What a step's form shows of the saved draft."""
     source: object = application.borrower if step == "person" else application
     return {name: getattr(source, name) for name in STEP_FORMS[step].base_fields}
+
+
+# --- Documents ----------------------------------------------------------------------------------
+
+ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What kind of document is it?"),
+        choices=ApplicationDocument.Kind.choices,
+        initial=ApplicationDocument.Kind.OTHER,
+    )
+    file = forms.FileField(
+        label=_("File"),
+        widget=forms.FileInput(attrs={"accept": ACCEPT}),
+        error_messages={"required": _("Please choose a file to upload.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "document-%s")
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "PDF, JPEG or PNG, at most %(size)s. A photo taken with a phone is fine."
+        ) % {"size": filesizeformat(settings.MIQUA_UPLOAD_MAX_BYTES)}
+
+
+# --- Workflow -----------------------------------------------------------------------------------
+
+
+class TransitionForm(forms.Form):
+    """What a person writes with a step. The service decides what is required (and says so at
+    the field); the form only collects it."""
+
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    conditions = forms.CharField(
+        label=_("Conditions"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Required. Write each condition so that the borrower and the bank can check it, "
+            "e.g. “Proof of the business registration before the payout”."
+        ),
+    )
+    outcome = forms.ChoiceField(
+        label=_("What made the loan unnecessary?"),
+        required=False,
+        choices=Application.Outcome.choices,
+        widget=forms.RadioSelect,
+    )
+    outcome_note = forms.CharField(
+        label=_("Note on the outcome (optional)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, transition: Transition, **kwargs: Any) -> None:
+        # Several of these forms are on one page: each needs its own element ids.
+        kwargs.setdefault("auto_id", f"step-{transition.name}-%s")
+        super().__init__(*args, **kwargs)
+        self.transition = transition
+        if transition.needs_comment:
+            self.fields["comment"].label = _("Reason")
+            self.fields["comment"].help_text = _(
+                "Required. It is recorded with the step and shown in the history."
+            )
+            self.fields["comment"].widget.attrs["rows"] = 3
+        if not transition.needs_conditions:
+            del self.fields["conditions"]
+        if not transition.needs_outcome:
+            del self.fields["outcome"]
+            del self.fields["outcome_note"]
+        if transition.needs_outcome or transition.needs_conditions:
+            # The conditions, or the note on the outcome, are what the history records.
+            del self.fields["comment"]
+
+    def service_arguments(self) -> dict[str, str]:
+        return {field: self.cleaned_data.get(field) or "" for field in self.fields}
+
+
+class PrepareForm(forms.Form):
+    """The back office's part of the decision template."""
+
+    staff_assessment = forms.CharField(
+        label=_("Assessment of the microfinancier"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "Your view of the person, the business and the plan: what speaks for the loan, "
+            "what against, and how the two guiding questions are answered."
+        ),
+    )
+    recommendation = forms.CharField(
+        label=_("Recommendation to the committee"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("e.g. “Approve 5.000 € over 24 months” or “Approve on condition that …”."),
+    )
+
+    def __init__(self, *args: Any, mark_prepared: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.mark_prepared = mark_prepared
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.mark_prepared:
+            # Saving half a text is fine; marking it as prepared needs both parts.
+            for field in ("staff_assessment", "recommendation"):
+                if not (data.get(field) or "").strip():
+                    self.add_error(
+                        field, _("Please write this part before marking the template prepared.")
+                    )
+        return data

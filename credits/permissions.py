@@ -36,7 +36,6 @@ def is_before_their_committee(user: object, application: Application | None) -> 
 rules.add_perm("credits.view_application", is_advisor | is_network_staff)
 rules.add_perm("credits.add_application", is_advisor)
 rules.add_perm("credits.change_application", is_advisor & is_draft)
-rules.add_perm("credits.manage_guarantees", is_advisor & is_draft)
 rules.add_perm("credits.upload_document", (is_advisor & is_draft) | (is_network_staff & is_open))
 rules.add_perm("credits.prepare_application", is_network_staff & is_being_prepared)
 # A committee member reads the decision template and the documents of the applications put

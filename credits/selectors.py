@@ -1,15 +1,17 @@
 """Reads about applications, inside the active quarter scope."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
 
-from guarantors.models import Guarantee, Guarantor
-from miqua.money import ZERO, quantize_eur
+from miqua.money import ZERO, quantize_eur, quantize_percent
 from quarters.models import Quarter
+from quarters.selectors import fund_figures
 
-from .calculations import monthly_instalment
+from .calculations import grace_interest, monthly_instalment
 from .models import Application, Borrower, CapacityReservation, Loan, LoanProduct
 from .workflow import FINAL_STATES
 
@@ -58,60 +60,6 @@ def find_borrower(
     return None
 
 
-@dataclass(frozen=True)
-class GuaranteeCover:
-    count: int
-    total: Decimal
-    required_total: Decimal
-    required_count: int
-
-    @property
-    def is_sufficient(self) -> bool:
-        return self.count >= self.required_count and self.total >= self.required_total
-
-    @property
-    def missing_total(self) -> Decimal:
-        return max(self.required_total - self.total, ZERO)
-
-
-def guarantee_cover(*, application: Application) -> GuaranteeCover:
-    totals = application.guarantees.aggregate(count=Count("id"), total=Sum("amount"))
-    amount = application.amount or ZERO
-    required = quantize_eur(amount * application.product.guarantee_share / 100)
-    return GuaranteeCover(
-        count=totals["count"],
-        total=totals["total"] or ZERO,
-        required_total=required,
-        required_count=application.product.min_guarantors,
-    )
-
-
-def open_guarantee_totals(*, guarantor_ids: list[int]) -> dict[int, Decimal]:
-    """What each guarantor currently stands for: guarantees on applications still open or
-    approved with a loan not yet repaid (rejected, withdrawn and repaid ones are over)."""
-    rows = (
-        Guarantee.objects.filter(guarantor_id__in=guarantor_ids)
-        .exclude(
-            application__status__in=[Application.Status.REJECTED, Application.Status.WITHDRAWN]
-        )
-        .exclude(application__loan__status__in=[Loan.Status.REPAID])
-        .values("guarantor_id")
-        .annotate(total=Sum("amount"))
-    )
-    totals = {row["guarantor_id"]: row["total"] for row in rows}
-    return {gid: totals.get(gid) or ZERO for gid in guarantor_ids}
-
-
-def guarantees_with_open_totals(*, application: Application) -> list[tuple[Guarantee, Decimal]]:
-    guarantees = list(application.guarantees.select_related("guarantor"))
-    totals = open_guarantee_totals(guarantor_ids=[g.guarantor_id for g in guarantees])
-    return [(g, totals[g.guarantor_id]) for g in guarantees]
-
-
-def guarantors_of_quarter(*, quarter: Quarter) -> QuerySet[Guarantor]:
-    return Guarantor.objects.filter(quarter=quarter).order_by("last_name", "first_name")
-
-
 def instalment_of(*, application: Application) -> Decimal | None:
     if not application.amount or not application.term_months:
         return None
@@ -123,6 +71,146 @@ def instalment_of(*, application: Application) -> Decimal | None:
         term_months=application.term_months,
         grace_months=application.grace_months,
     )
+
+
+# --- The application in figures: one read model for its page, the prepare page and the PDF ----
+
+
+@dataclass(frozen=True)
+class Affordability:
+    """The free cash flow against the instalment: what is left each month."""
+
+    free_cash_flow: Decimal
+    instalment: Decimal
+    remaining: Decimal
+
+    @property
+    def carries(self) -> bool:
+        return self.remaining >= 0
+
+
+@dataclass(frozen=True)
+class ApplicationFigures:
+    """The request and the assessment in numbers, as saved. Computed here only: the step pages,
+    the overview, the prepare page and the decision template all show these."""
+
+    loan_cycle: int
+    # The largest amount this person may borrow now (step limits of the product).
+    cycle_limit: Decimal
+    instalment: Decimal | None
+    # What a grace month costs: the interest only (None without an amount or grace months).
+    grace_interest: Decimal | None
+    free_cash_flow: Decimal | None
+    # Share of the free cash flow the instalment takes, in percent (None if not computable).
+    instalment_share: Decimal | None
+    # Where the application stands in the target-group matrix: (potential, handicap), or None
+    # while either is not judged yet.
+    quadrant: tuple[str, str] | None
+
+    @property
+    def affordability(self) -> Affordability | None:
+        if self.instalment is None or self.free_cash_flow is None:
+            return None
+        return Affordability(
+            self.free_cash_flow, self.instalment, self.free_cash_flow - self.instalment
+        )
+
+
+def application_figures(*, application: Application) -> ApplicationFigures:
+    cycle = loan_cycle(borrower=application.borrower, application=application)
+    instalment = instalment_of(application=application)
+    free_cash_flow = application.free_cash_flow
+    share = None
+    if instalment is not None and free_cash_flow is not None and free_cash_flow > 0:
+        share = quantize_percent(instalment * 100 / free_cash_flow)
+    quadrant = (application.potential, application.handicap)
+    return ApplicationFigures(
+        loan_cycle=cycle,
+        cycle_limit=application.product.max_amount_for_cycle(cycle),
+        instalment=instalment,
+        grace_interest=(
+            grace_interest(
+                amount=application.amount, annual_rate_percent=application.product.interest_rate
+            )
+            if application.amount and application.grace_months
+            else None
+        ),
+        free_cash_flow=quantize_eur(free_cash_flow) if free_cash_flow is not None else None,
+        instalment_share=share,
+        quadrant=quadrant if all(quadrant) else None,
+    )
+
+
+@dataclass(frozen=True)
+class CapacityCheck:
+    """The quarter's lending capacity before and after this loan."""
+
+    lending_capacity: Decimal
+    outstanding_exposure: Decimal
+    before: Decimal
+    after: Decimal
+
+    @property
+    def exceeded(self) -> bool:
+        return self.after < 0
+
+    @property
+    def exceeded_by(self) -> Decimal:
+        return -self.after if self.after < 0 else ZERO
+
+
+def capacity_check(*, application: Application) -> CapacityCheck | None:
+    fund = getattr(application.quarter, "fund", None)
+    if fund is None:
+        return None
+    figures = fund_figures(fund=fund)
+    amount = application.amount or ZERO
+    before = figures.available_capacity
+    # Once paid out, the loan is part of the outstanding exposure already.
+    if Loan.objects.filter(application=application, status=Loan.Status.RUNNING).exists():
+        before += amount
+    return CapacityCheck(
+        lending_capacity=figures.lending_capacity,
+        outstanding_exposure=figures.outstanding_exposure,
+        before=before,
+        after=before - amount,
+    )
+
+
+def age_on(born: datetime.date, day: datetime.date) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+@dataclass(frozen=True)
+class DecisionFacts:
+    """What the committee decides on: the read model of the decision template, for the back
+    office's prepare page and the PDF. Parts added by other apps (the guarantees) bring their
+    own, see `credits.extensions`."""
+
+    application: Application
+    borrower: Borrower
+    age: int
+    figures: ApplicationFigures
+    earlier_loans: list[Loan]
+    capacity: CapacityCheck | None
+
+
+def decision_facts(
+    *, application: Application, today: datetime.date | None = None
+) -> DecisionFacts:
+    today = today or timezone.localdate()
+    borrower = application.borrower
+    return DecisionFacts(
+        application=application,
+        borrower=borrower,
+        age=age_on(borrower.date_of_birth, today),
+        figures=application_figures(application=application),
+        earlier_loans=list(earlier_loans(borrower=borrower, application=application)),
+        capacity=capacity_check(application=application),
+    )
+
+
+# --- Lists ------------------------------------------------------------------------------------
 
 
 def applications_list(*, include_final: bool = True) -> QuerySet[Application]:

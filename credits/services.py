@@ -12,14 +12,13 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from guarantors.models import Guarantee, Guarantor
 from miqua.accounts.models import User
 from miqua.audit.services import audit_record
 from miqua.money import ZERO, format_eur, validate_positive_amount
 from quarters.models import LiabilityFund, Quarter
 from quarters.selectors import fund_figures
 
-from . import selectors
+from . import extensions, selectors
 from .models import (
     Application,
     ApplicationDocument,
@@ -250,91 +249,9 @@ def application_missing_items(*, application: Application) -> list[str]:
         grace_months=application.grace_months,
     ).values():
         missing.append(message)
-    if application.amount:
-        cover = selectors.guarantee_cover(application=application)
-        if cover.count < cover.required_count:
-            missing.append(
-                _("at least %(n)s guarantors (so far %(count)s)")
-                % {"n": cover.required_count, "count": cover.count}
-            )
-        if cover.total < cover.required_total:
-            missing.append(
-                _("guarantees of at least %(required)s together (so far %(total)s)")
-                % {
-                    "required": format_eur(cover.required_total),
-                    "total": format_eur(cover.total),
-                }
-            )
+    # What the apps standing on credits require (the guarantors), through the registry.
+    missing.extend(extensions.missing_items(application))
     return missing
-
-
-# --- Guarantors ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def guarantee_add(
-    *,
-    application: Application,
-    relation: str,
-    amount: Any,
-    actor: User,
-    guarantor: Guarantor | None = None,
-    guarantor_data: Mapping[str, Any] | None = None,
-) -> Guarantee:
-    """Let an existing guarantor of the quarter, or a new one, vouch for this application."""
-    _require(actor, "credits.manage_guarantees", application)
-    errors: dict[str, str] = {}
-    try:
-        amount = validate_positive_amount(amount)
-    except ValidationError as e:
-        errors["amount"] = e.messages[0]
-    if not relation.strip():
-        errors["relation"] = _("Please say how the guarantor is related to the borrower.")
-    if guarantor is None and not guarantor_data:
-        errors["guarantor"] = _("Please choose a guarantor or enter a new one.")
-    if guarantor is not None and guarantor.quarter_id != application.quarter_id:
-        raise PermissionDenied
-    if guarantor is not None and application.guarantees.filter(guarantor=guarantor).exists():
-        errors["guarantor"] = _("%(name)s already stands for this application.") % {
-            "name": guarantor.full_name
-        }
-    if errors:
-        raise ValidationError(errors)
-    if guarantor is None:
-        assert guarantor_data is not None
-        guarantor = Guarantor.objects.create(quarter=application.quarter, **guarantor_data)
-        audit_record(
-            actor=actor, action="guarantor.created", obj=guarantor, quarter_id=guarantor.quarter_id
-        )
-    guarantee = Guarantee.objects.create(
-        application=application,
-        guarantor=guarantor,
-        quarter=application.quarter,
-        relation=relation.strip(),
-        amount=amount,
-    )
-    audit_record(
-        actor=actor,
-        action="guarantee.added",
-        obj=application,
-        quarter_id=application.quarter_id,
-        changes={"guarantor": guarantor.full_name, "amount": str(amount), "relation": relation},
-    )
-    return guarantee
-
-
-@transaction.atomic
-def guarantee_remove(*, guarantee: Guarantee, actor: User) -> None:
-    application = guarantee.application
-    _require(actor, "credits.manage_guarantees", application)
-    audit_record(
-        actor=actor,
-        action="guarantee.removed",
-        obj=application,
-        quarter_id=application.quarter_id,
-        changes={"guarantor": guarantee.guarantor.full_name, "amount": str(guarantee.amount)},
-    )
-    guarantee.delete()
 
 
 # --- Documents ----------------------------------------------------------------------------------

@@ -1,25 +1,15 @@
 from django.urls import path
 
-from .views import documents, entry, lists, pdf, workflow
+from .views import detail, documents, entry, lists, pdf, workflow
 
 urlpatterns = [
     path("applications/", lists.application_list, name="application_list"),
     path("applications/new/", entry.application_create, name="application_create"),
-    path("applications/<int:pk>/", entry.application_detail, name="application_detail"),
+    path("applications/<int:pk>/", detail.application_detail, name="application_detail"),
     path(
         "applications/<int:pk>/edit/<slug:step>/",
         entry.application_edit,
         name="application_edit",
-    ),
-    path(
-        "applications/<int:pk>/guarantees/add/",
-        entry.guarantee_add,
-        name="guarantee_add",
-    ),
-    path(
-        "applications/<int:pk>/guarantees/<int:guarantee_pk>/remove/",
-        entry.guarantee_remove,
-        name="guarantee_remove",
     ),
     path("applications/<int:pk>/documents/", documents.document_upload, name="document_upload"),
     path(

@@ -14,6 +14,12 @@ class GuarantorsConfig(AppConfig):
     verbose_name = _("Guarantors")
 
     def ready(self) -> None:
+        from credits.extensions import register_application_part
         from miqua.audit import registry as audit_registry
 
+        from . import permissions  # noqa: F401  (registers the rules)
+        from .parts import GUARANTEES
+
         audit_registry.register_action_labels(AUDIT_ACTIONS)
+        # credits does not import guarantors: it learns of the guarantees through its registry.
+        register_application_part(GUARANTEES)

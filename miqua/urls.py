@@ -12,6 +12,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("", include("quarters.urls")),
     path("", include("credits.urls")),
+    path("", include("guarantors.urls")),
     path("", include("committees.urls")),
     path("", include("miqua.accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -2,117 +2,22 @@
 assessment, then the overview. Every step saves a draft, so nothing typed is lost when the
 advisor stops half-way and comes back; the services check what was typed."""
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.functional import Promise
-from django.utils.html import format_html
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
 
 from miqua.forms import apply_validation_error
-from miqua.money import format_eur
 from quarters.models import Quarter
 
 from .. import selectors, services
-from ..forms import STEP_FORMS, ApplicationCreateForm, GuaranteeForm, StepForm, step_initial
+from ..forms import STEP_FORMS, ApplicationCreateForm, StepForm, step_initial
 from ..models import Application
 from .access import application_for
-
-STEPS: dict[str, Promise] = {
-    "person": gettext_lazy("Person"),
-    "business": gettext_lazy("Business"),
-    "request": gettext_lazy("Request"),
-    "assessment": gettext_lazy("Assessment"),
-}
-OVERVIEW = "overview"
-
-# The target-group matrix of the credit decision: (potential, handicap) -> who that is.
-QUADRANTS: dict[tuple[str, str], Promise] = {
-    ("high", "little"): gettext_lazy("classic bank customers"),
-    ("high", "large"): gettext_lazy("microcredit target group"),
-    ("low", "little"): gettext_lazy("bank customers if fully secured"),
-    ("low", "large"): gettext_lazy("social projects with long terms"),
-}
-
-
-@dataclass(frozen=True)
-class StepLink:
-    key: str
-    label: Promise
-    url: str
-    current: bool
-
-
-@dataclass(frozen=True)
-class MatrixCell:
-    label: Promise
-    current: bool
-    target: bool
-
-
-@dataclass(frozen=True)
-class Affordability:
-    free_cash_flow: Decimal
-    instalment: Decimal
-    remaining: Decimal
-
-    @property
-    def carries(self) -> bool:
-        return self.remaining >= 0
-
-
-def _steps_nav(application: Application, current: str) -> list[StepLink]:
-    links = [
-        StepLink(
-            key, label, reverse("application_edit", args=[application.pk, key]), key == current
-        )
-        for key, label in STEPS.items()
-    ]
-    overview_url = reverse("application_detail", args=[application.pk])
-    return [*links, StepLink(OVERVIEW, gettext_lazy("Overview"), overview_url, current == OVERVIEW)]
-
-
-def _matrix(application: Application) -> list[tuple[Promise, list[MatrixCell]]]:
-    """Rows "high"/"low" potential, columns "little"/"large" handicap; the chosen cell marked."""
-    rows = []
-    row_labels = {"high": gettext_lazy("high potential"), "low": gettext_lazy("low potential")}
-    for level, level_label in row_labels.items():
-        cells = [
-            MatrixCell(
-                QUADRANTS[(level, handicap)],
-                current=(application.potential, application.handicap) == (level, handicap),
-                target=(level, handicap) == ("high", "large"),
-            )
-            for handicap, _label in Application.Handicap.choices
-        ]
-        rows.append((level_label, cells))
-    return rows
-
-
-def _figures(application: Application) -> dict[str, object]:
-    """The request and the assessment in numbers, as saved."""
-    cycle = selectors.loan_cycle(borrower=application.borrower, application=application)
-    instalment = selectors.instalment_of(application=application)
-    free_cash_flow = application.free_cash_flow
-    affordability = None
-    if instalment is not None and free_cash_flow is not None:
-        affordability = Affordability(free_cash_flow, instalment, free_cash_flow - instalment)
-    return {
-        "cycle": cycle,
-        "cycle_limit": application.product.max_amount_for_cycle(cycle),
-        "instalment": instalment,
-        "affordability": affordability,
-        "quadrant": QUADRANTS.get((application.potential, application.handicap)),
-        "matrix": _matrix(application),
-    }
+from .context import OVERVIEW, STEPS, StepLink, figures_context, steps_nav
 
 
 def _get_application(request: HttpRequest, pk: int) -> Application:
@@ -210,8 +115,8 @@ def _render_step(
         "step_number": index + 1,
         "is_last_step": index == len(keys) - 1,
         "form": form,
-        "steps": _steps_nav(application, current=step),
-        **_figures(application),
+        "steps": steps_nav(application, current=step),
+        **figures_context(application),
     }
     return render(request, "credits/application_step.html", context, status=status)
 
@@ -259,92 +164,3 @@ def application_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             return _after_save(request, application, step)
     # Everything typed stays in the form; the errors stand next to their fields.
     return _render_step(request, application, step, form, status=400)
-
-
-def render_application_detail(
-    request: HttpRequest, application: Application, *, status: int = 200, **overrides: object
-) -> HttpResponse:
-    """The overview page of an application. `overrides` replace context entries, so a view
-    can show its bound form with errors again (`guarantee_form=form`, `document_form=form`)."""
-    # Imported here: those modules import this one for the same function.
-    from .documents import documents_context
-    from .workflow import workflow_context
-
-    borrower = application.borrower
-    can_manage_guarantees = request.user.has_perm("credits.manage_guarantees", application)
-    cover = selectors.guarantee_cover(application=application)
-    context: dict[str, object] = {
-        "missing": format_html('<span class="muted">{}</span>', _("not entered yet")),
-        "application": application,
-        "borrower": borrower,
-        "can_change": request.user.has_perm("credits.change_application", application),
-        "steps": _steps_nav(application, current=OVERVIEW),
-        **_figures(application),
-        "earlier_loans": selectors.earlier_loans(borrower=borrower, application=application),
-        "guarantees": selectors.guarantees_with_open_totals(application=application),
-        "cover": cover,
-        "missing_guarantors": max(cover.required_count - cover.count, 0),
-        "can_manage_guarantees": can_manage_guarantees,
-        "guarantee_form": (
-            GuaranteeForm(application=application) if can_manage_guarantees else None
-        ),
-    }
-    context.update(documents_context(request, application))
-    context.update(workflow_context(request, application))
-    context.update(overrides)
-    return render(request, "credits/application_detail.html", context, status=status)
-
-
-@login_required
-def application_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render_application_detail(request, _get_application(request, pk))
-
-
-def _get_for_guarantees(request: HttpRequest, pk: int) -> Application:
-    application = _get_application(request, pk)
-    if not request.user.has_perm("credits.manage_guarantees", application):
-        raise PermissionDenied(
-            _(
-                "Guarantors are added and removed by the quarter's advisors while the "
-                "application is a draft."
-            )
-        )
-    return application
-
-
-@login_required
-@require_POST
-def guarantee_add(request: HttpRequest, pk: int) -> HttpResponse:
-    application = _get_for_guarantees(request, pk)
-    form = GuaranteeForm(request.POST, application=application)
-    if form.is_valid():
-        try:
-            guarantee = services.guarantee_add(
-                application=application, actor=request.user, **form.service_kwargs()
-            )
-        except ValidationError as e:
-            apply_validation_error(form, e)
-        else:
-            messages.success(
-                request,
-                _("%(name)s now guarantees %(amount)s.")
-                % {"name": guarantee.guarantor.full_name, "amount": format_eur(guarantee.amount)},
-            )
-            return redirect(reverse("application_detail", args=[pk]) + "#guarantees")
-    return render_application_detail(request, application, status=400, guarantee_form=form)
-
-
-@login_required
-@require_POST
-def guarantee_remove(request: HttpRequest, pk: int, guarantee_pk: int) -> HttpResponse:
-    application = _get_for_guarantees(request, pk)
-    guarantee = get_object_or_404(
-        application.guarantees.select_related("guarantor", "application"), pk=guarantee_pk
-    )
-    services.guarantee_remove(guarantee=guarantee, actor=request.user)
-    messages.success(
-        request,
-        _("%(name)s no longer guarantees for this application.")
-        % {"name": guarantee.guarantor.full_name},
-    )
-    return redirect(reverse("application_detail", args=[pk]) + "#guarantees")

@@ -32,6 +32,8 @@ from committees.models import Ballot, Committee, CommitteeMembership, Vote
 from credits import services as credit_services
 from credits.models import Application, Borrower, Loan, LoanProduct
 from credits.workflow import TRANSITIONS
+from guarantors import selectors as guarantor_selectors
+from guarantors import services as guarantor_services
 from miqua.accounts.models import Role, User
 from quarters.models import FundContribution, LiabilityFund, Municipality, Organisation, Quarter
 
@@ -239,17 +241,25 @@ def make_application(spec: DemoApplication, quarter: Quarter, advisor: User, sta
         application=application, data=spec.application, actor=advisor
     )
     for g in spec.guarantees:
-        credit_services.guarantee_add(
+        # A guarantor the quarter knows already (the application was deleted and is seeded
+        # again) is chosen from the list, as the advisor would: the service refuses a second
+        # record of the same person.
+        known = guarantor_selectors.known_guarantor(
+            quarter=quarter, first_name=g.first_name, last_name=g.last_name
+        )
+        new_guarantor = {
+            "first_name": g.first_name,
+            "last_name": g.last_name,
+            "phone": g.phone,
+            "city": spec.borrower["city"],
+        }
+        guarantor_services.guarantee_add(
             application=application,
             relation=g.relation,
             amount=g.amount,
             actor=advisor,
-            guarantor_data={
-                "first_name": g.first_name,
-                "last_name": g.last_name,
-                "phone": g.phone,
-                "city": spec.borrower["city"],
-            },
+            guarantor=known,
+            guarantor_data=None if known else new_guarantor,
         )
     for step in spec.steps:
         actor = advisor if Role.ADVISOR in TRANSITIONS[step.name].roles else staff

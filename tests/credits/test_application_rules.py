@@ -1,5 +1,5 @@
 """The rules of an application, at the services and selectors: amounts per product and loan
-cycle, term and grace, guarantors, the instalment, the fund's exposure, audit entries and the
+cycle, term and grace, the instalment, the fund's exposure, audit entries and the
 recognition of a person who applies again."""
 
 import datetime
@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from credits import selectors, services
 from credits.calculations import grace_interest, monthly_instalment
 from credits.models import Application, Borrower, Loan
-from guarantors.models import Guarantee
 from miqua.audit.models import AuditEntry
 from quarters.selectors import fund_figures
 from tests import factories
@@ -182,115 +181,6 @@ def test_grace_months_alone_are_checked_against_the_stored_term(network):
         services.application_update(
             application=application, data={"grace_months": 24}, actor=network.advisor
         )
-
-
-# --- Guarantors -------------------------------------------------------------------------------
-
-
-def test_one_guarantor_covering_everything_is_not_enough(network):
-    application = network.own_application
-    set_guarantees(application, "5000.00")
-
-    cover = selectors.guarantee_cover(application=application)
-
-    assert (cover.count, cover.required_count) == (1, 2)
-    assert cover.total == d("5000.00")
-    assert not cover.is_sufficient
-    assert len(services.application_missing_items(application=application)) == 1
-
-
-def test_two_guarantors_covering_49_99_percent_miss_the_difference(network):
-    application = network.own_application  # 5.000 €
-    set_guarantees(application, "1249.75", "1249.75")  # 2.499,50 € = 49,99 %
-
-    cover = selectors.guarantee_cover(application=application)
-
-    assert cover.required_total == d("2500.00")
-    assert not cover.is_sufficient
-    assert cover.missing_total == d("0.50")
-    assert len(services.application_missing_items(application=application)) == 1
-
-
-def test_two_guarantors_covering_exactly_half_are_enough(network):
-    application = network.own_application
-    set_guarantees(application, "1250.00", "1250.00")
-
-    cover = selectors.guarantee_cover(application=application)
-
-    assert cover.is_sufficient
-    assert cover.missing_total == d("0.00")
-    assert services.application_missing_items(application=application) == []
-
-
-def test_a_product_asking_three_guarantors_and_60_percent_is_honoured(network):
-    product = factories.LoanProductFactory(
-        name="Mikrokredit Östliche Innenstadt",
-        quarter=network.own_quarter,
-        min_guarantors=3,
-        guarantee_share=d("60.00"),
-    )
-    application = factories.ApplicationFactory(
-        quarter=network.own_quarter, advisor=network.advisor, product=product
-    )  # 5.000 €: 3.000 € to be guaranteed by three people
-
-    def add(amount: str, last_name: str) -> None:
-        services.guarantee_add(
-            application=application,
-            relation="Nachbar",
-            amount=d(amount),
-            actor=network.advisor,
-            guarantor_data={"first_name": "Ali", "last_name": last_name},
-        )
-
-    add("1500.00", "Kaya")
-    add("1500.00", "Demir")
-    cover = selectors.guarantee_cover(application=application)
-    assert (cover.count, cover.required_count, cover.required_total) == (2, 3, d("3000.00"))
-    assert not cover.is_sufficient  # half the amount, but only two people
-
-    add("0.01", "Aydın")
-    Guarantee.objects.filter(application=application, guarantor__last_name="Demir").update(
-        amount=d("1499.98")
-    )
-    cover = selectors.guarantee_cover(application=application)
-    assert cover.count == 3
-    assert cover.missing_total == d("0.01")
-    assert len(services.application_missing_items(application=application)) == 1
-
-    Guarantee.objects.filter(application=application, guarantor__last_name="Aydın").update(
-        amount=d("0.02")
-    )
-    assert selectors.guarantee_cover(application=application).is_sufficient
-    assert services.application_missing_items(application=application) == []
-
-
-def test_a_guarantors_open_total_counts_open_and_running_ones_only(network):
-    quarter, advisor = network.own_quarter, network.advisor
-    guarantor = factories.GuarantorFactory(quarter=quarter)
-    other = factories.GuarantorFactory(quarter=quarter)
-
-    def stands_for(amount: str, status: str, **extra: object) -> Application:
-        application = factories.ApplicationFactory(
-            quarter=quarter, advisor=advisor, status=status, **extra
-        )
-        factories.GuaranteeFactory(application=application, guarantor=guarantor, amount=d(amount))
-        return application
-
-    stands_for("1000.00", S.DRAFT)
-    stands_for("500.00", S.SUBMITTED)
-    stands_for("700.00", S.REJECTED)
-    stands_for("300.00", S.WITHDRAWN, outcome=Application.Outcome.GUARANTOR_LENT)
-    repaid = stands_for("400.00", S.APPROVED)
-    factories.LoanFactory(borrower=repaid.borrower, application=repaid)  # repaid
-    running = stands_for("200.00", S.APPROVED)
-    factories.LoanFactory(
-        borrower=running.borrower, application=running, status=Loan.Status.RUNNING, closed_on=None
-    )
-
-    totals = selectors.open_guarantee_totals(guarantor_ids=[guarantor.pk, other.pk])
-
-    # 1.000 (draft) + 500 (submitted) + 200 (loan running); not rejected, withdrawn, repaid.
-    assert totals == {guarantor.pk: d("1700.00"), other.pk: d("0.00")}
 
 
 # --- The instalment ---------------------------------------------------------------------------

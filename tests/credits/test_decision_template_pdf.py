@@ -12,7 +12,7 @@ from django.utils import translation
 from django_scopes import scopes_disabled
 from pypdf import PdfReader
 
-from credits import pdf
+from credits import pdf, selectors
 from credits.models import Application
 from miqua import pdf as shared_pdf
 from miqua.money import format_eur
@@ -85,7 +85,7 @@ def test_the_pdf_says_what_the_committee_needs_to_know(network, application):
             (c.amount for c in FundContribution.objects.filter(fund=network.own_fund)),
             Decimal("0.00"),
         )
-        instalment = pdf.decision_template_facts(application=application).instalment
+        instalment = selectors.application_figures(application=application).instalment
     capacity_before = capital * network.own_fund.leverage_factor  # no loans running yet
     capacity_after = capacity_before - application.amount
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from credits import services
+from credits.forms import TransitionForm
 from credits.models import Application, ApplicationTransition
 from credits.workflow import TRANSITIONS
 from miqua.audit.models import AuditEntry
@@ -132,25 +133,6 @@ def test_the_complete_draft_is_submitted(network):
 def _missing_after(application: Application) -> list[str]:
     with scopes_disabled():
         return services.application_missing_items(application=fresh(application))
-
-
-def test_a_submission_without_the_second_guarantor_lists_what_is_missing(network):
-    application = network.own_application
-    with scopes_disabled():
-        application.guarantees.first().delete()
-    missing = _missing_after(application)
-    assert missing  # the guarantor rule: too few guarantors, too little guaranteed
-
-    response = step(network.advisor, application, "submit", {"comment": ""})
-
-    assert response.status_code == 400
-    [submit] = response.context["workflow_forward"]
-    text = " ".join(submit.form.non_field_errors())
-    for item in missing:
-        assert item in text
-    assert response.context["workflow_missing_items"] == missing
-    assert fresh(application).status == S.DRAFT
-    assert transitions_of(application) == []
 
 
 def test_a_submission_below_the_minimum_amount_lists_what_is_missing(network):
@@ -459,8 +441,6 @@ def test_from_draft_to_approval_through_the_pages(network):
 
 @pytest.mark.parametrize("name", sorted(TRANSITIONS))
 def test_each_step_asks_for_exactly_what_it_needs(name):
-    from credits.views.workflow import TransitionForm
-
     transition = TRANSITIONS[name]
     fields = set(TransitionForm(transition=transition).fields)
     if transition.needs_outcome:

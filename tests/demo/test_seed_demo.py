@@ -26,6 +26,7 @@ from credits.models import (
     Loan,
     LoanProduct,
 )
+from guarantors import selectors as guarantor_selectors
 from guarantors.models import Guarantee
 from miqua.accounts.models import Role, User
 from miqua.accounts.scoping import visible_quarter_ids
@@ -294,7 +295,7 @@ def test_seed_demo_submitted_applications_have_two_guarantors_covering_half():
 
     with scopes_disabled():
         for a in Application.objects.exclude(status=Application.Status.DRAFT):
-            cover = credit_selectors.guarantee_cover(application=a)
+            cover = guarantor_selectors.guarantee_cover(application=a)
             assert cover.count == 2, a
             assert cover.total == a.amount / 2, a
             assert cover.is_sufficient

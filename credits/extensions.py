@@ -1,0 +1,99 @@
+"""Parts of an application that apps standing on credits add to it.
+
+Why this exists: credits is a lower floor than the apps that build on applications
+(guarantors, and later others), so it may not import them, lazily or not. Yet the application
+page shows the guarantees, the decision template lists them, and a draft without enough
+guarantors must not be submitted. So a higher app describes its part here, in its
+`AppConfig.ready()`, and credits asks this registry, never the app: the lower floor learns of
+the higher one only through it.
+
+A part may bring any of:
+- a panel on the application page: `panel_template`, rendered with the page's context plus
+  what `panel_context(request, application)` returns. The page's keyword overrides are applied
+  last, so a view can show its bound form with errors again
+  (`render_application_detail(..., guarantee_form=form)`);
+- a section of the decision template: `decision_template` in the German PDF and
+  `prepare_template` on the back office's prepare page, both rendered with what
+  `section_context(application)` returns;
+- submission checks: `missing_items(application)`, sentences appended to
+  `credits.services.application_missing_items`, so they keep a draft from being submitted.
+
+The context of every part lands in the same template context as credits' own, so a part names
+its keys after itself ("guarantees", "guarantee_form"); a key that is there already is an error,
+not a silent overwrite.
+"""
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.http import HttpRequest
+
+from .models import Application
+
+PanelContext = Callable[[HttpRequest, Application], Mapping[str, Any]]
+SectionContext = Callable[[Application], Mapping[str, Any]]
+MissingItems = Callable[[Application], Iterable[str]]
+
+
+@dataclass(frozen=True)
+class ApplicationPart:
+    name: str
+    panel_template: str = ""
+    panel_context: PanelContext | None = None
+    decision_template: str = ""
+    prepare_template: str = ""
+    section_context: SectionContext | None = None
+    missing_items: MissingItems | None = None
+
+
+_parts: dict[str, ApplicationPart] = {}
+
+
+def register_application_part(part: ApplicationPart) -> None:
+    """Add (or, under the same name, replace) a part. Parts show in the order registered, which
+    is the order of INSTALLED_APPS."""
+    _parts[part.name] = part
+
+
+def application_parts() -> tuple[ApplicationPart, ...]:
+    return tuple(_parts.values())
+
+
+def _merge(context: dict[str, Any], added: Mapping[str, Any], part: ApplicationPart) -> None:
+    clash = sorted(context.keys() & added.keys())
+    if clash:
+        raise ImproperlyConfigured(f"The application part {part.name!r} sets {clash} again.")
+    context.update(added)
+
+
+def add_panels(context: dict[str, Any], request: HttpRequest, application: Application) -> None:
+    """Add the parts to the application page's `context`: what each part's panel needs, and
+    `application_panels`, the templates to include where the panels go."""
+    for part in application_parts():
+        if part.panel_context is not None:
+            _merge(context, part.panel_context(request, application), part)
+    context["application_panels"] = [p.panel_template for p in _parts.values() if p.panel_template]
+
+
+def add_sections(context: dict[str, Any], application: Application) -> None:
+    """Add the parts to the `context` of the decision template or the prepare page: what each
+    part's section needs, and the templates to include (`decision_sections` in the PDF,
+    `prepare_sections` on the page)."""
+    for part in application_parts():
+        if part.section_context is not None:
+            _merge(context, part.section_context(application), part)
+    parts = application_parts()
+    context["decision_sections"] = [p.decision_template for p in parts if p.decision_template]
+    context["prepare_sections"] = [p.prepare_template for p in parts if p.prepare_template]
+
+
+def missing_items(application: Application) -> list[str]:
+    """What the parts say still keeps this draft from being submitted."""
+    return [
+        item
+        for part in application_parts()
+        if part.missing_items is not None
+        for item in part.missing_items(application)
+    ]

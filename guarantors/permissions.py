@@ -1,0 +1,21 @@
+"""Who may do what with guarantees (django-rules)."""
+
+import rules
+
+from credits.models import Application
+from credits.permissions import is_draft
+from miqua.accounts.predicates import is_advisor
+
+
+@rules.predicate
+def may_change_application(user: object, application: Application | None) -> bool:
+    """Guarantees are part of the draft: whoever may not change the application may not change
+    its guarantees either. Asking the credits rule, instead of repeating it, keeps every check
+    it makes (such as that the application's quarter is one the user may see) here too."""
+    return application is not None and rules.has_perm(
+        "credits.change_application", user, application
+    )
+
+
+# The quarter's advisors, while the application is a draft.
+rules.add_perm("guarantors.manage_guarantees", is_advisor & is_draft & may_change_application)
