@@ -189,3 +189,20 @@ def test_a_reference_outside_the_document_fails_instead_of_being_fetched(src):
 
 def test_inline_data_is_fine():
     assert shared_pdf.html_to_pdf("<p>Grüße</p>").startswith(b"%PDF")
+
+
+def test_the_sections_are_numbered_in_order_with_the_guarantees_third(network, application):
+    text = pdf_text(client_for(network.staff).get(url(application)).content)
+    headings = [
+        "1. Kreditnehmer/in und Unternehmen",
+        "2. Kreditwunsch",
+        "3. Bürgschaften",
+        "4. Die Leitfragen der Entscheidung",
+        "5. Zielgruppe",
+        "6. Rückzahlungsfähigkeit",
+        "7. Frühere Kredite",
+        "8. Haftungsfonds des Quartiers",
+        "9. Einschätzung des Mikrofinanzierers",
+    ]
+    positions = [text.index(heading) for heading in headings]
+    assert positions == sorted(positions)
