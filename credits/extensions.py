@@ -39,12 +39,18 @@ MissingItems = Callable[[Application], Iterable[str]]
 
 @dataclass(frozen=True)
 class ApplicationPart:
+    """One app's part of an application; every piece is optional."""
+
     name: str
+    # The application page: a panel between the earlier loans and the documents.
     panel_template: str = ""
     panel_context: PanelContext | None = None
+    # The decision template: a section after the request, in the PDF (German) and on the
+    # prepare page (the user's language), both with `section_context`.
     decision_template: str = ""
     prepare_template: str = ""
     section_context: SectionContext | None = None
+    # What still keeps a draft from being submitted, as sentences a person can act on.
     missing_items: MissingItems | None = None
 
 
@@ -71,20 +77,21 @@ def _merge(context: dict[str, Any], added: Mapping[str, Any], part: ApplicationP
 def add_panels(context: dict[str, Any], request: HttpRequest, application: Application) -> None:
     """Add the parts to the application page's `context`: what each part's panel needs, and
     `application_panels`, the templates to include where the panels go."""
-    for part in application_parts():
+    parts = application_parts()
+    for part in parts:
         if part.panel_context is not None:
             _merge(context, part.panel_context(request, application), part)
-    context["application_panels"] = [p.panel_template for p in _parts.values() if p.panel_template]
+    context["application_panels"] = [p.panel_template for p in parts if p.panel_template]
 
 
 def add_sections(context: dict[str, Any], application: Application) -> None:
     """Add the parts to the `context` of the decision template or the prepare page: what each
     part's section needs, and the templates to include (`decision_sections` in the PDF,
     `prepare_sections` on the page)."""
-    for part in application_parts():
+    parts = application_parts()
+    for part in parts:
         if part.section_context is not None:
             _merge(context, part.section_context(application), part)
-    parts = application_parts()
     context["decision_sections"] = [p.decision_template for p in parts if p.decision_template]
     context["prepare_sections"] = [p.prepare_template for p in parts if p.prepare_template]
 
