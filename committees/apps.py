@@ -17,10 +17,18 @@ class CommitteesConfig(AppConfig):
     verbose_name = _("Award committees")
 
     def ready(self) -> None:
+        from credits.permissions import register_application_reader
+        from miqua.accounts.models import Role
+        from miqua.accounts.scoping import register_visible_quarters
         from miqua.audit import registry as audit_registry
 
-        from . import permissions  # noqa: F401  (registers the rules)
+        from . import permissions  # (registers the rules)
         from .models import Ballot, BallotCase
+        from .selectors import member_quarter_ids
 
         audit_registry.register_action_labels(AUDIT_ACTIONS)
         audit_registry.register_value_choices([Ballot.Kind, BallotCase.Result])
+        # What a committee member may see and read is known here, not in the apps below:
+        # the quarters of their committees, and the applications before those committees.
+        register_visible_quarters(Role.COMMITTEE_MEMBER, member_quarter_ids)
+        register_application_reader(permissions.reads_case_before_their_committee)

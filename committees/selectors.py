@@ -23,6 +23,21 @@ def current_memberships_of(*, user: User) -> QuerySet[CommitteeMembership]:
     )
 
 
+def member_quarter_ids(user: User) -> list[int]:
+    """The quarters a committee member may see: those of the committees they sit on today (a
+    committee of a municipality: all its quarters). Registered as the committee member's
+    resolver in `miqua.accounts.scoping`; runs with scopes disabled."""
+    current = current_memberships_of(user=user)
+    return list(
+        Quarter.objects.filter(
+            Q(committees__memberships__in=current)
+            | Q(municipality__committees__memberships__in=current)
+        )
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+
+
 def memberships_on(*, committee: Committee, day: datetime.date) -> QuerySet[CommitteeMembership]:
     return (
         committee.memberships.filter(starts_on__lte=day)

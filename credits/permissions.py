@@ -1,6 +1,6 @@
 import rules
 
-from miqua.accounts.predicates import is_advisor, is_committee_member, is_network_staff
+from miqua.accounts.predicates import is_advisor, is_network_staff
 
 from .models import Application
 from .workflow import OPEN_STATES
@@ -23,30 +23,39 @@ def is_open(user: object, application: Application | None) -> bool:
     return application is not None and application.status in OPEN_STATES
 
 
-@rules.predicate
-def is_before_their_committee(user: object, application: Application | None) -> bool:
-    from committees.selectors import open_cases_of_member_for
+# Who else may read an application's decision template and documents. Apps above credits
+# register a predicate (user, application) in their AppConfig.ready(), so credits never
+# imports them; committees: a member reads the cases put before their committee.
+_extra_readers: list[rules.Predicate] = []
 
-    return application is not None and open_cases_of_member_for(user=user, application=application)
+
+def register_application_reader(predicate: rules.Predicate) -> None:
+    if predicate not in _extra_readers:
+        _extra_readers.append(predicate)
+
+
+@rules.predicate
+def is_extra_reader(user: object, application: Application | None) -> bool:
+    return application is not None and any(
+        reader.test(user, application) for reader in _extra_readers
+    )
 
 
 # Applications hold personal data: advisors (of their quarters, by scope) and the back office.
-# Committee members see the decision template of cases before their committee (committees
-# issue); municipality viewers never.
+# Readers registered by apps above (committee members: the cases before their committee) see
+# the decision template and the documents; municipality viewers never.
 rules.add_perm("credits.view_application", is_advisor | is_network_staff)
 rules.add_perm("credits.add_application", is_advisor)
 rules.add_perm("credits.change_application", is_advisor & is_draft)
 rules.add_perm("credits.upload_document", (is_advisor & is_draft) | (is_network_staff & is_open))
 rules.add_perm("credits.prepare_application", is_network_staff & is_being_prepared)
-# A committee member reads the decision template and the documents of the applications put
-# before their committee, nothing else of the quarter.
 rules.add_perm(
     "credits.view_decision_template",
-    is_advisor | is_network_staff | (is_committee_member & is_before_their_committee),
+    is_advisor | is_network_staff | is_extra_reader,
 )
 rules.add_perm(
     "credits.view_documents",
-    is_advisor | is_network_staff | (is_committee_member & is_before_their_committee),
+    is_advisor | is_network_staff | is_extra_reader,
 )
 
 # Django admin: staff configure loan products; applications and loans are read there only.
