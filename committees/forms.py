@@ -50,10 +50,15 @@ class CommitteeFilterForm(forms.Form):
 
     committee = forms.ModelChoiceField(
         label=_("Committee"),
-        queryset=Committee.objects.all(),
+        queryset=Committee.objects.none(),
         required=False,
         empty_label=_("All committees"),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Committees are scoped: the choices are read in the request's scope, not at import.
+        self.fields["committee"].queryset = Committee.objects.all()
 
 
 class BallotCreateForm(forms.Form):

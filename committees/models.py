@@ -6,12 +6,77 @@ a deadline. Each member votes once per case (the database holds them to it); the
 computed from the committee's rules when the ballot closes.
 """
 
+import copy
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
+from django_scopes import ScopedManager, get_scope
+from django_scopes.manager import DisabledQuerySet
+
+
+class CommitteeScopedManager(models.Manager):
+    """django-scopes' `ScopedManager(quarter=...)` for a committee and what belongs to it.
+
+    A committee decides for one quarter or for every quarter of a municipality, so it lies in
+    the scope when its quarter is in it, or when its municipality holds a quarter that is.
+    django-scopes' own manager can only filter `<path>__in=<ids>`, and a path through the
+    municipality's quarters would be a join that repeats a committee once per quarter; this
+    one filters the committee's two columns, the second against a subquery. Everything else is
+    django-scopes' behaviour: the same `quarter` dimension, `None` for every quarter, a query
+    outside a scope raises, `with_scope()` and `with_scopes_disabled()`.
+    """
+
+    # Where the committee is, seen from the model. A class attribute, not an argument: Django
+    # builds the related managers (`committee.memberships`) from this class.
+    path = ""
+
+    def with_scope(self, **scope: Any) -> "CommitteeScopedManager":
+        cloned = copy.copy(self)
+        cloned._override_scope = {**scope, "_enabled": True}
+        return cloned
+
+    def with_scopes_disabled(self) -> "CommitteeScopedManager":
+        cloned = copy.copy(self)
+        cloned._override_scope = {"_enabled": False}
+        return cloned
+
+    def get_queryset(self) -> models.QuerySet:
+        current = getattr(self, "_override_scope", None) or get_scope()
+        if not current.get("_enabled", True):
+            return super().get_queryset()
+        if "quarter" not in current:
+            return DisabledQuerySet(self.model, using=self._db, missing_scopes={"quarter"})
+        quarter_ids = current["quarter"]
+        if quarter_ids is None:
+            return super().get_queryset()
+        if not isinstance(quarter_ids, list | tuple):
+            quarter_ids = [quarter_ids]
+        return super().get_queryset().filter(self._covers(quarter_ids))
+
+    def _covers(self, quarter_ids: list[int] | tuple[int, ...]) -> models.Q:
+        from quarters.models import Quarter
+
+        # The quarters' own table, unscoped: the ids are the scope's already.
+        municipalities = Quarter._base_manager.filter(pk__in=quarter_ids).values("municipality_id")
+        return models.Q(**{f"{self.path}quarter__in": quarter_ids}) | models.Q(
+            **{f"{self.path}municipality__in": municipalities}
+        )
+
+    def all(self) -> models.QuerySet:
+        # As django-scopes: `.all()` outside a scope raises at once.
+        queryset = super().all()
+        if isinstance(queryset, DisabledQuerySet):
+            queryset = queryset.all()
+        return queryset
+
+
+class CommitteePartScopedManager(CommitteeScopedManager):
+    """The same for what belongs to one committee: its memberships and its ballots."""
+
+    path = "committee__"
 
 
 class Committee(models.Model):
@@ -50,6 +115,8 @@ class Committee(models.Model):
         default=False,
         help_text=_("Default: as many yes as no votes is not an approval."),
     )
+
+    objects = CommitteeScopedManager()
 
     class Meta:
         verbose_name = _("award committee")
@@ -94,6 +161,8 @@ class CommitteeMembership(models.Model):
     is_chair = models.BooleanField(_("chair"), default=False)
     starts_on = models.DateField(_("member since"))
     ends_on = models.DateField(_("member until"), null=True, blank=True)
+
+    objects = CommitteePartScopedManager()
 
     class Meta:
         verbose_name = _("committee membership")
@@ -156,6 +225,8 @@ class Ballot(models.Model):
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("present"), related_name="+", blank=True
     )
+
+    objects = CommitteePartScopedManager()
 
     class Meta:
         verbose_name = _("ballot")

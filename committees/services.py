@@ -112,8 +112,9 @@ def vote_cast(
     *, case: BallotCase, member: User, choice: str, conditions: str = "", comment: str = ""
 ) -> Vote:
     """Cast or change a vote until the ballot closes. One vote per member per case."""
-    # Lock the ballot: a vote and the close never interleave.
-    case.ballot = Ballot.objects.select_for_update().get(pk=case.ballot_id)
+    # Lock the ballot: a vote and the close never interleave. Only the ballot: in a member's
+    # scope the query joins the committee, whose row other ballots share.
+    case.ballot = Ballot.objects.select_for_update(of=("self",)).get(pk=case.ballot_id)
     ballot = _require_vote_right(case=case, member=member)
     if choice not in C.values or choice == C.RECUSED:
         raise ValidationError({"choice": _("Please choose your vote.")})
@@ -147,7 +148,7 @@ def vote_cast(
 @transaction.atomic
 def case_recuse(*, case: BallotCase, member: User, reason: str = "") -> Vote:
     """Declare a conflict of interest: no vote on this case, and not counted for its quorum."""
-    case.ballot = Ballot.objects.select_for_update().get(pk=case.ballot_id)
+    case.ballot = Ballot.objects.select_for_update(of=("self",)).get(pk=case.ballot_id)
     _require_vote_right(case=case, member=member)
     vote, _created = Vote.objects.update_or_create(
         case=case,
