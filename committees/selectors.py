@@ -102,7 +102,7 @@ def ready_for_committee(*, committee: Committee) -> QuerySet[Application]:
 def ballots_for(*, user: User) -> QuerySet[Ballot]:
     """The ballots a person may open: staff all, members those of their committees."""
     ballots = Ballot.objects.select_related("committee")
-    if user.is_network_staff:
+    if user.has_perm("committees.manage_ballots"):
         return ballots
     committees = current_memberships_of(user=user).values("committee_id")
     return ballots.filter(committee_id__in=committees)

@@ -94,7 +94,7 @@ def ballot_list(request: HttpRequest) -> HttpResponse:
         .order_by("due", "pk")
     )
     closed: Any = ballots.filter(status=Ballot.Status.CLOSED).order_by("-closed_at", "-pk")
-    if not user.is_network_staff:
+    if not user.has_perm("committees.manage_ballots"):
         # A member reads the ballots of the days they sat on the committee (the rule of
         # `committees.view_ballot`); a committee's ballots are few, so asking per ballot is fine.
         open_ballots = [b for b in open_ballots if user.has_perm("committees.view_ballot", b)]

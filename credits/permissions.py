@@ -1,26 +1,30 @@
+"""Who may do what with applications. Each rule is registered with `add_rule`, which adds the
+quarter check: an application of a quarter the user may not see is refused even outside a
+scope (a task, a command, the admin)."""
+
 import rules
 
-from miqua.accounts.predicates import is_advisor, is_network_staff
+from miqua.accounts.predicates import add_rule, has_role_in, is_advisor, is_network_staff
 
 from .models import Application
-from .workflow import OPEN_STATES
+from .workflow import OPEN_STATES, TRANSITIONS
 
 S = Application.Status
 
 
 @rules.predicate
-def is_draft(user: object, application: Application | None) -> bool:
-    return application is not None and application.status == S.DRAFT
+def is_draft(user: object, application: object) -> bool:
+    return isinstance(application, Application) and application.status == S.DRAFT
 
 
 @rules.predicate
-def is_being_prepared(user: object, application: Application | None) -> bool:
-    return application is not None and application.status in (S.SUBMITTED, S.PREPARED)
+def is_being_prepared(user: object, application: object) -> bool:
+    return isinstance(application, Application) and application.status in (S.SUBMITTED, S.PREPARED)
 
 
 @rules.predicate
-def is_open(user: object, application: Application | None) -> bool:
-    return application is not None and application.status in OPEN_STATES
+def is_open(user: object, application: object) -> bool:
+    return isinstance(application, Application) and application.status in OPEN_STATES
 
 
 # Who else may read an application's decision template and documents. Apps above credits
@@ -35,31 +39,30 @@ def register_application_reader(predicate: rules.Predicate) -> None:
 
 
 @rules.predicate
-def is_extra_reader(user: object, application: Application | None) -> bool:
-    return application is not None and any(
+def is_extra_reader(user: object, application: object) -> bool:
+    return isinstance(application, Application) and any(
         reader.test(user, application) for reader in _extra_readers
     )
 
 
-# Applications hold personal data: advisors (of their quarters, by scope) and the back office.
-# Readers registered by apps above (committee members: the cases before their committee) see
-# the decision template and the documents; municipality viewers never.
-rules.add_perm("credits.view_application", is_advisor | is_network_staff)
-rules.add_perm("credits.add_application", is_advisor)
-rules.add_perm("credits.change_application", is_advisor & is_draft)
-rules.add_perm("credits.upload_document", (is_advisor & is_draft) | (is_network_staff & is_open))
-rules.add_perm("credits.prepare_application", is_network_staff & is_being_prepared)
-rules.add_perm(
-    "credits.view_decision_template",
-    is_advisor | is_network_staff | is_extra_reader,
-)
-rules.add_perm(
-    "credits.view_documents",
-    is_advisor | is_network_staff | is_extra_reader,
-)
+# Applications hold personal data: advisors (of their quarters) and the back office. Readers
+# registered by apps above (committee members: the cases before their committee) see the
+# decision template and the documents; municipality viewers never.
+add_rule("credits.view_application", is_advisor | is_network_staff)
+add_rule("credits.add_application", is_advisor)  # asked with the quarter
+add_rule("credits.change_application", is_advisor & is_draft)
+add_rule("credits.upload_document", (is_advisor & is_draft) | (is_network_staff & is_open))
+add_rule("credits.prepare_application", is_network_staff & is_being_prepared)
+add_rule("credits.view_decision_template", is_advisor | is_network_staff | is_extra_reader)
+add_rule("credits.view_documents", is_advisor | is_network_staff | is_extra_reader)
+
+# One rule per step of the workflow table (`Transition.perm`): the roles of its row. Whether
+# the step is possible in the application's state is the service's to say, with a message.
+for transition in TRANSITIONS.values():
+    add_rule(transition.perm, has_role_in(transition.roles))
 
 # Django admin: staff configure loan products; applications and loans are read there only.
-rules.add_perm("credits", is_network_staff)
+add_rule("credits", is_network_staff)
 for action in ("view", "add", "change"):
-    rules.add_perm(f"credits.{action}_loanproduct", is_network_staff)
-rules.add_perm("credits.view_loan", is_network_staff)
+    add_rule(f"credits.{action}_loanproduct", is_network_staff)
+add_rule("credits.view_loan", is_network_staff)

@@ -422,7 +422,10 @@ def application_transition(
             raise ValidationError(_("This step does not exist."))
     elif actor is None:
         raise ValueError("Only a committee's decision is taken without an acting person.")
-    elif actor.role not in transition.roles:
+    elif not actor.has_perm(transition.perm, application):
+        if actor.has_perm(transition.perm):
+            # A step of this role, but on an application of a quarter the actor may not see.
+            raise PermissionDenied
         raise ValidationError(
             _("“%(step)s” is not a step for your role (%(role)s).")
             % {"step": transition.label, "role": actor.get_role_display()}

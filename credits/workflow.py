@@ -1,7 +1,9 @@
 """The one table of what may happen to an application, and who may do it.
 
 Every status change goes through `credits.services.application_transition`, which checks this
-table; views only offer the transitions `available_transitions` returns.
+table; views only offer the transitions `available_transitions` returns. Who may take a step
+is asked of its rule, `credits.transition_<name>` (credits/permissions.py, built from the
+table's roles), so that the quarter check holds for the workflow as for every other rule.
 """
 
 from dataclasses import dataclass
@@ -9,7 +11,7 @@ from dataclasses import dataclass
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from miqua.accounts.models import Role
+from miqua.accounts.models import Role, User
 
 from .models import Application
 
@@ -37,6 +39,11 @@ class Transition:
     needs_comment: bool = False
     needs_conditions: bool = False
     needs_outcome: bool = False
+
+    @property
+    def perm(self) -> str:
+        """The rule of this step (credits/permissions.py)."""
+        return f"credits.transition_{self.name}"
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -110,5 +117,10 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-def available_transitions(*, application: Application, role: str) -> list[Transition]:
-    return [t for t in TRANSITIONS.values() if application.status in t.sources and role in t.roles]
+def available_transitions(*, application: Application, user: User) -> list[Transition]:
+    """The steps `user` may take on `application` in its present state."""
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if application.status in t.sources and user.has_perm(t.perm, application)
+    ]

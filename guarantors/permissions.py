@@ -1,10 +1,11 @@
-"""Who may do what with guarantees (django-rules)."""
+"""Who may do what with guarantees (django-rules). Each rule is registered with `add_rule`,
+which adds the quarter check."""
 
 import rules
 
 from credits.models import Application
 from credits.permissions import is_draft
-from miqua.accounts.predicates import is_advisor
+from miqua.accounts.predicates import add_rule, is_advisor
 
 
 @rules.predicate
@@ -18,4 +19,4 @@ def may_change_application(user: object, application: Application | None) -> boo
 
 
 # The quarter's advisors, while the application is a draft.
-rules.add_perm("guarantors.manage_guarantees", is_advisor & is_draft & may_change_application)
+add_rule("guarantors.manage_guarantees", is_advisor & is_draft & may_change_application)

@@ -98,7 +98,7 @@ def workflow_context(
             if bound is not None and bound.transition.name == transition.name
             else TransitionForm(transition=transition),
         )
-        for transition in available_transitions(application=application, role=request.user.role)
+        for transition in available_transitions(application=application, user=request.user)
     ]
     by_name = {step.name: step for step in steps}
     return {

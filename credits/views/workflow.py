@@ -37,7 +37,7 @@ def application_transition(request: HttpRequest, pk: int, name: str) -> HttpResp
     if transition is None:
         raise Http404
     application = application_for(request, pk, perm="credits.view_application")
-    if request.user.role not in transition.roles:
+    if not request.user.has_perm(transition.perm, application):
         # Not this role's step at all: no page of theirs offers it.
         messages.error(
             request,
@@ -63,7 +63,7 @@ def application_transition(request: HttpRequest, pk: int, name: str) -> HttpResp
                 % {"status": application.get_status_display()},
             )
             return redirect(_detail_url(application))
-    offered = available_transitions(application=application, role=request.user.role)
+    offered = available_transitions(application=application, user=request.user)
     if transition not in offered:
         # The page does not show this step now (say, the state moved on in another tab): its
         # form cannot carry the message, so the top of the page does.
@@ -82,7 +82,7 @@ def application_prepare(request: HttpRequest, pk: int) -> HttpResponse:
     application = application_for(request, pk, perm="credits.prepare_application")
     can_mark = any(
         t.name == "prepare"
-        for t in available_transitions(application=application, role=request.user.role)
+        for t in available_transitions(application=application, user=request.user)
     )
     status = 200
     if request.method == "POST":

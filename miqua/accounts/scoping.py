@@ -15,6 +15,7 @@ from contextlib import contextmanager
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Model
 from django_scopes import scope, scopes_disabled
 
 from .models import Role, User
@@ -25,9 +26,10 @@ QuarterResolver = Callable[[User], Iterable[int] | None]
 
 _resolvers: dict[str, QuarterResolver] = {}
 
-# The answer is kept on the user object: the middleware resolves it for the scope, and what
-# asks again during the same request (or task) reads it without a query.
+# The answers are kept on the user object: the middleware resolves the quarters for the scope,
+# and every rule asked during the same request (or task) reads them again without a query.
 _CACHE_ATTRIBUTE = "_miqua_visible_quarter_ids"
+_PLACED_ATTRIBUTE = "_miqua_visible_objects"
 
 
 def register_visible_quarters(role: str, resolver: QuarterResolver) -> None:
@@ -94,11 +96,43 @@ def visible_quarter_ids(user: User | AnonymousUser) -> list[int] | None:
     return None if ids is None else sorted(ids)
 
 
+def object_visible(user: User | AnonymousUser, obj: object) -> bool:
+    """Whether `obj` lies in a quarter `user` may see, asked outside any scope as well as in
+    one: what the user's scope would find. A quarter is placed by itself, a quarter-owned
+    object by its `quarter_id` (no query); anything else scoped on the `quarter` dimension (a
+    fund's contribution, a committee of a whole municipality, a ballot) by its own scoped
+    manager asked in the user's scope, once per user and object. An object that lies in no
+    quarter at all (a municipality, a user) is for those who see every quarter."""
+    visible = visible_quarter_set(user)
+    if visible is None:
+        return True
+    from quarters.models import Quarter
+
+    if isinstance(obj, Quarter):
+        return obj.pk in visible
+    quarter_id = getattr(obj, "quarter_id", None)
+    if isinstance(quarter_id, int):
+        return quarter_id in visible
+    if not isinstance(obj, Model) or obj.pk is None:
+        return False
+    manager = type(obj)._default_manager
+    if not hasattr(manager, "with_scope"):  # not scoped on the quarter dimension
+        return False
+    if not hasattr(user, _PLACED_ATTRIBUTE):
+        setattr(user, _PLACED_ATTRIBUTE, {})
+    placed: dict[tuple[str, object], bool] = getattr(user, _PLACED_ATTRIBUTE)
+    key = (obj._meta.label, obj.pk)
+    if key not in placed:
+        placed[key] = manager.with_scope(quarter=sorted(visible)).filter(pk=obj.pk).exists()
+    return placed[key]
+
+
 def forget_visible_quarters(user: User) -> None:
     """Resolve again on the next question: after the user's quarters or committees changed
     while the same user object lives on (a long task, a test)."""
-    if hasattr(user, _CACHE_ATTRIBUTE):
-        delattr(user, _CACHE_ATTRIBUTE)
+    for attribute in (_CACHE_ATTRIBUTE, _PLACED_ATTRIBUTE):
+        if hasattr(user, attribute):
+            delattr(user, attribute)
 
 
 @contextmanager

@@ -78,7 +78,7 @@ def user_invite(
     """
     if not actor.has_perm("accounts.invite_user"):
         raise PermissionDenied
-    if role == Role.ADMINISTRATOR and actor.role != Role.ADMINISTRATOR:
+    if role == Role.ADMINISTRATOR and not actor.has_perm("accounts.invite_administrator"):
         raise ValidationError(
             {"role": _("Only an administrator can invite another administrator.")}
         )
