@@ -36,6 +36,32 @@ def quorum_needed(*, eligible: int, quorum_percent: Decimal) -> int:
     return int(share) + 1
 
 
+@dataclass(frozen=True)
+class Participation:
+    """How many eligible members take part in a case and how many the quorum needs: what
+    everyone may see while the ballot is open (who took part, never how)."""
+
+    taking_part: int  # every vote but a recusal: approve (with conditions), reject, abstain
+    eligible: int  # members minus recused
+    needed: int
+
+    @property
+    def met(self) -> bool:
+        return self.eligible > 0 and self.taking_part >= self.needed
+
+
+TAKING_PART = frozenset({C.APPROVE, C.APPROVE_WITH_CONDITIONS, C.REJECT, C.ABSTAIN})
+
+
+def participation(*, members: int, choices: list[str], quorum_percent: Decimal) -> Participation:
+    eligible = members - choices.count(C.RECUSED)
+    return Participation(
+        taking_part=sum(1 for choice in choices if choice in TAKING_PART),
+        eligible=eligible,
+        needed=quorum_needed(eligible=eligible, quorum_percent=quorum_percent),
+    )
+
+
 def case_result(
     *, members: int, choices: list[str], quorum_percent: Decimal, tie_approves: bool
 ) -> CaseResult:
@@ -43,15 +69,11 @@ def case_result(
     more yes than no among the votes cast; a tie is not an approval. Approving votes with
     conditions make the result an approval with conditions."""
     counts = Counter(choices)
-    recused = counts[C.RECUSED]
-    eligible = members - recused
+    taking = participation(members=members, choices=choices, quorum_percent=quorum_percent)
     yes_plain, yes_cond = counts[C.APPROVE], counts[C.APPROVE_WITH_CONDITIONS]
     yes, no, abstain = yes_plain + yes_cond, counts[C.REJECT], counts[C.ABSTAIN]
-    taking_part = yes + no + abstain
-    needed = quorum_needed(eligible=eligible, quorum_percent=quorum_percent)
-    quorum_met = eligible > 0 and taking_part >= needed
     tie = yes == no
-    if not quorum_met:
+    if not taking.met:
         result = R.NO_QUORUM
     elif yes > no or (tie and tie_approves and yes > 0):
         result = R.APPROVED_WITH_CONDITIONS if yes_cond else R.APPROVED
@@ -60,14 +82,14 @@ def case_result(
     return CaseResult(
         result=result,
         members=members,
-        recused=recused,
-        eligible=eligible,
-        taking_part=taking_part,
+        recused=counts[C.RECUSED],
+        eligible=taking.eligible,
+        taking_part=taking.taking_part,
         yes=yes,
         yes_with_conditions=yes_cond,
         no=no,
         abstain=abstain,
-        quorum_needed=needed,
-        quorum_met=quorum_met,
+        quorum_needed=taking.needed,
+        quorum_met=taking.met,
         tie=tie,
     )

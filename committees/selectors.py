@@ -1,6 +1,12 @@
-import datetime
+"""Reads of the award committees, in the caller's quarter scope (a request's, or none in a
+task): who sits where, what is ready for a committee, a person's ballots, and the read model
+of the ballot page."""
 
-from django.db.models import Q, QuerySet
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -8,6 +14,7 @@ from credits.models import Application
 from miqua.accounts.models import User
 from quarters.models import Quarter
 
+from . import rules
 from .models import Ballot, BallotCase, Committee, CommitteeMembership, Vote
 
 
@@ -100,12 +107,30 @@ def ready_for_committee(*, committee: Committee) -> QuerySet[Application]:
 
 
 def ballots_for(*, user: User) -> QuerySet[Ballot]:
-    """The ballots a person may open: staff all, members those of their committees."""
+    """The ballots a person may open: staff all, members those of their committees. On top of
+    the quarter scope, which shows a member every committee of their quarters."""
     ballots = Ballot.objects.select_related("committee")
     if user.has_perm("committees.manage_ballots"):
         return ballots
     committees = current_memberships_of(user=user).values("committee_id")
     return ballots.filter(committee_id__in=committees)
+
+
+def ballots_with_progress(*, user: User) -> QuerySet[Ballot]:
+    """`ballots_for`, each with its number of cases and the cases this person has voted on (a
+    declared conflict of interest counts as dealt with)."""
+    return ballots_for(user=user).annotate(
+        case_count=Count("cases", distinct=True),
+        done_count=Count("cases__votes", filter=Q(cases__votes__member=user), distinct=True),
+    )
+
+
+def committees_to_choose() -> list[tuple[Committee, int]]:
+    """Every committee in the scope with the number of applications ready for it."""
+    return [
+        (committee, ready_for_committee(committee=committee).count())
+        for committee in Committee.objects.select_related("quarter__municipality", "municipality")
+    ]
 
 
 def votes_of(*, case: BallotCase) -> QuerySet[Vote]:
@@ -156,3 +181,124 @@ def members_with_votes_missing(*, ballot: Ballot) -> list[User]:
     ):
         answered.setdefault(member_id, set()).add(case_id)
     return [m for m in ballot_members(ballot=ballot) if answered.get(m.pk, set()) != case_ids]
+
+
+# --- The ballot page ---------------------------------------------------------------------------
+
+
+@dataclass
+class CaseRow:
+    case: BallotCase
+    votes: list[Vote]
+    my_vote: Vote | None
+    participation: rules.Participation
+    # After the close: each member of the ballot's day with their vote (None: did not vote).
+    member_votes: list[tuple[CommitteeMembership, Vote | None]] = field(default_factory=list)
+    # What the page adds: the vote and recusal forms, and a message about this case that no
+    # form on the page can carry (say, the ballot closed).
+    vote_form: Any = None
+    recuse_form: Any = None
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def application(self) -> Application:
+        return self.case.application
+
+    @property
+    def recused(self) -> bool:
+        return self.my_vote is not None and self.my_vote.choice == Vote.Choice.RECUSED
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    membership: CommitteeMembership
+    cells: list[Vote | None]  # per case, in the order of the cases
+    present: bool
+
+    @property
+    def organisation(self) -> Any:
+        return self.membership.organisation or self.membership.member.organisation
+
+    @property
+    def done(self) -> bool:
+        return all(cell is not None for cell in self.cells)
+
+
+@dataclass(frozen=True)
+class BallotPage:
+    """What the ballot page shows `user`. While the ballot is open nobody sees how anyone
+    voted, only that they did (a member sees their own vote)."""
+
+    ballot: Ballot
+    is_open: bool
+    is_meeting: bool
+    deadline_passed: bool
+    can_vote: bool
+    can_close: bool
+    can_manage: bool
+    is_member: bool
+    memberships: list[CommitteeMembership]  # of the ballot's day
+    attendees: frozenset[int]
+    cases: list[CaseRow]
+    member_rows: list[MemberRow]
+
+    @property
+    def members_done(self) -> int:
+        return sum(1 for row in self.member_rows if row.done)
+
+
+def _cases_of(ballot: Ballot) -> list[BallotCase]:
+    return list(
+        ballot.cases.select_related(
+            "application__borrower", "application__quarter__municipality"
+        ).prefetch_related(
+            Prefetch("votes", queryset=Vote.objects.select_related("member__organisation")),
+            "application__documents",
+        )
+    )
+
+
+def ballot_page(*, ballot: Ballot, user: User) -> BallotPage:
+    is_open = ballot.status == Ballot.Status.OPEN
+    passed = deadline_passed(ballot)
+    memberships = list(memberships_on(committee=ballot.committee, day=ballot_day(ballot)))
+    rows = []
+    for case in _cases_of(ballot):
+        votes = list(case.votes.all())
+        row = CaseRow(
+            case=case,
+            votes=votes,
+            my_vote=next((v for v in votes if v.member_id == user.pk), None),
+            participation=rules.participation(
+                members=len(memberships),
+                choices=[v.choice for v in votes],
+                quorum_percent=ballot.committee.quorum_percent,
+            ),
+        )
+        if not is_open:
+            by_member = {v.member_id: v for v in votes}
+            row.member_votes = [(m, by_member.get(m.member_id)) for m in memberships]
+        rows.append(row)
+    attendees = frozenset(ballot.attendees.values_list("pk", flat=True))
+    votes_by_case = [{v.member_id: v for v in row.votes} for row in rows]
+    return BallotPage(
+        ballot=ballot,
+        is_open=is_open,
+        is_meeting=ballot.kind == Ballot.Kind.MEETING,
+        deadline_passed=passed,
+        can_vote=is_open and not passed and user.has_perm("committees.vote", ballot),
+        can_close=is_open and user.has_perm("committees.close_ballot", ballot),
+        can_manage=user.has_perm("committees.manage_ballots"),
+        is_member=any(m.member_id == user.pk for m in memberships),
+        memberships=memberships,
+        attendees=attendees,
+        cases=rows,
+        member_rows=[
+            MemberRow(
+                membership=m,
+                cells=[votes.get(m.member_id) for votes in votes_by_case],
+                present=m.member_id in attendees,
+            )
+            for m in memberships
+        ],
+    )

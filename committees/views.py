@@ -1,15 +1,15 @@
 """The committee's pages: the ballots, putting applications before a committee, the ballot page
 where members read the cases and vote, the close that decides, and the minutes.
 
-Every view reaches its ballot through `selectors.ballots_for`: a ballot of a committee the
-person does not sit on does not exist for them (404). What they may do on it is asked of the
-rules in committees/permissions.py; the services check everything again.
+Every view reaches its ballot through `selectors.ballots_for`, in the request's quarter
+scope: a ballot of a committee the person does not sit on does not exist for them (404). What
+they may do on it is asked of the rules in committees/permissions.py; the services check
+everything again. What a page shows comes from the selectors; the views add the forms.
 
 While a ballot is open nobody sees how anyone voted, only that they did (a member sees their
 own vote); the choices and comments appear once the ballot is closed.
 """
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
@@ -17,7 +17,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,14 +26,12 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from miqua.accounts.models import User
 from miqua.forms import apply_validation_error
 
-from . import rules, selectors, services
+from . import selectors, services
 from .forms import AttendanceForm, BallotCreateForm, CommitteeFilterForm, RecuseForm, VoteForm
-from .models import Ballot, BallotCase, Committee, CommitteeMembership, Vote
+from .models import Ballot, BallotCase, Committee, Vote
 
-C = Vote.Choice
 CLOSED_PAGE_SIZE = 20
 
 
@@ -67,22 +64,13 @@ def _detail_url(ballot: Ballot, case: BallotCase | None = None) -> str:
 # --- The list ---------------------------------------------------------------------------------
 
 
-def _with_progress(ballots: QuerySet[Ballot], user: User) -> QuerySet[Ballot]:
-    """Each ballot with its number of cases and the cases this person has voted on (a declared
-    conflict of interest counts as dealt with)."""
-    return ballots.annotate(
-        case_count=Count("cases", distinct=True),
-        done_count=Count("cases__votes", filter=Q(cases__votes__member=user), distinct=True),
-    )
-
-
 @login_required
 @require_safe
 def ballot_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not user.has_perm("committees.view_ballots"):
         raise PermissionDenied
-    ballots = _with_progress(selectors.ballots_for(user=user), user)
+    ballots = selectors.ballots_with_progress(user=user)
     filter_form = None
     if user.has_perm("committees.manage_ballots"):
         filter_form = CommitteeFilterForm(request.GET or None)
@@ -163,10 +151,7 @@ def ballot_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     committee = _chosen_committee(request)
     if committee is None:
-        committees = [
-            (c, selectors.ready_for_committee(committee=c).count())
-            for c in Committee.objects.select_related("quarter__municipality", "municipality")
-        ]
+        committees = selectors.committees_to_choose()
         status = 400 if request.method == "POST" else 200
         return render(
             request,
@@ -218,78 +203,10 @@ def ballot_create(request: HttpRequest) -> HttpResponse:
 # --- The ballot page -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Participation:
-    """How many eligible members have voted on a case, and how many the quorum needs: what
-    everyone may see while the ballot is open (who took part, never how)."""
-
-    taking_part: int
-    eligible: int
-    needed: int
-
-    @property
-    def met(self) -> bool:
-        return self.eligible > 0 and self.taking_part >= self.needed
-
-
-@dataclass
-class CaseRow:
-    case: BallotCase
-    votes: list[Vote]
-    my_vote: Vote | None
-    participation: Participation
-    # After the close: each member of the ballot's day with their vote (None: did not vote).
-    member_votes: list[tuple[CommitteeMembership, Vote | None]] = field(default_factory=list)
-    vote_form: VoteForm | None = None
-    recuse_form: RecuseForm | None = None
-    # A message about this case that no form on the page can carry (say, the ballot closed).
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def application(self) -> Any:
-        return self.case.application
-
-    @property
-    def recused(self) -> bool:
-        return self.my_vote is not None and self.my_vote.choice == C.RECUSED
-
-
-@dataclass(frozen=True)
-class MemberRow:
-    membership: CommitteeMembership
-    cells: list[Vote | None]  # per case, in the order of the cases
-    present: bool
-
-    @property
-    def organisation(self) -> Any:
-        return self.membership.organisation or self.membership.member.organisation
-
-    @property
-    def done(self) -> bool:
-        return all(cell is not None for cell in self.cells)
-
-
-def _cases_of(ballot: Ballot) -> list[BallotCase]:
-    return list(
-        ballot.cases.select_related(
-            "application__borrower", "application__quarter__municipality"
-        ).prefetch_related(
-            Prefetch("votes", queryset=Vote.objects.select_related("member__organisation")),
-            "application__documents",
-        )
-    )
-
-
-def _participation(ballot: Ballot, members: int, votes: list[Vote]) -> Participation:
-    recused = sum(1 for v in votes if v.choice == C.RECUSED)
-    eligible = members - recused
-    return Participation(
-        taking_part=len(votes) - recused,
-        eligible=eligible,
-        needed=rules.quorum_needed(
-            eligible=eligible, quorum_percent=ballot.committee.quorum_percent
-        ),
-    )
+def _vote_initial(vote: Vote | None) -> dict[str, str]:
+    if vote is None:
+        return {}
+    return {"choice": vote.choice, "conditions": vote.conditions, "comment": vote.comment}
 
 
 def render_ballot_detail(
@@ -302,85 +219,47 @@ def render_ballot_detail(
     attendance_form: AttendanceForm | None = None,
     close_errors: list[str] | None = None,
 ) -> HttpResponse:
-    """The ballot page. `bound` holds a case's posted vote or recusal form (by case id) to show
-    it again with what was typed and its errors."""
-    user = request.user
+    """The ballot page: its read model (`selectors.ballot_page`) with the forms. `bound` holds
+    a case's posted vote or recusal form (by case id) to show it again with what was typed and
+    its errors."""
+    page = selectors.ballot_page(ballot=ballot, user=request.user)
     bound = bound or {}
     case_errors = case_errors or {}
-    is_open = ballot.status == Ballot.Status.OPEN
-    passed = selectors.deadline_passed(ballot)
-    can_vote = is_open and not passed and user.has_perm("committees.vote", ballot)
-    memberships = list(
-        selectors.memberships_on(committee=ballot.committee, day=selectors.ballot_day(ballot))
-    )
-    cases = _cases_of(ballot)
-    rows = []
-    for case in cases:
-        votes = list(case.votes.all())
-        my_vote = next((v for v in votes if v.member_id == user.pk), None)
-        row = CaseRow(
-            case=case,
-            votes=votes,
-            my_vote=my_vote,
-            participation=_participation(ballot, len(memberships), votes),
-            errors=case_errors.get(case.pk, []),
-        )
-        if not is_open:
-            by_member = {v.member_id: v for v in votes}
-            row.member_votes = [(m, by_member.get(m.member_id)) for m in memberships]
-        posted = bound.get(case.pk)
-        if can_vote and not row.recused:
-            initial = {}
-            if my_vote is not None:
-                initial = {
-                    "choice": my_vote.choice,
-                    "conditions": my_vote.conditions,
-                    "comment": my_vote.comment,
-                }
+    for row in page.cases:
+        row.errors = list(case_errors.get(row.case.pk, []))
+        posted = bound.get(row.case.pk)
+        if page.can_vote and not row.recused:
             row.vote_form = (
                 posted
                 if isinstance(posted, VoteForm)
-                else VoteForm(initial=initial, case_id=case.pk)
+                else VoteForm(initial=_vote_initial(row.my_vote), case_id=row.case.pk)
             )
             row.recuse_form = (
-                posted if isinstance(posted, RecuseForm) else RecuseForm(case_id=case.pk)
+                posted if isinstance(posted, RecuseForm) else RecuseForm(case_id=row.case.pk)
             )
         elif posted is not None:
             # The form cannot be shown any more: its messages stand at the case instead.
             row.errors = [*row.errors, *(e for errs in posted.errors.values() for e in errs)]
-        rows.append(row)
-
-    attendees = set(ballot.attendees.values_list("pk", flat=True))
-    votes_by_case = [{v.member_id: v for v in row.votes} for row in rows]
-    member_rows = [
-        MemberRow(
-            membership=m,
-            cells=[votes.get(m.member_id) for votes in votes_by_case],
-            present=m.member_id in attendees,
-        )
-        for m in memberships
-    ]
-    is_meeting = ballot.kind == Ballot.Kind.MEETING
-    manage = user.has_perm("committees.manage_ballots")
-    if attendance_form is None and is_open and is_meeting and manage:
+    takes_attendance = page.is_open and page.is_meeting and page.can_manage
+    if attendance_form is None and takes_attendance:
         attendance_form = AttendanceForm(
-            initial={"attendees": sorted(attendees)}, memberships=memberships
+            initial={"attendees": sorted(page.attendees)}, memberships=page.memberships
         )
     context = {
         "ballot": ballot,
         "committee": ballot.committee,
-        "is_open": is_open,
-        "is_meeting": is_meeting,
-        "deadline_passed": passed,
-        "can_vote": can_vote,
-        "is_member": any(m.member_id == user.pk for m in memberships),
-        "cases": rows,
-        "member_rows": member_rows,
-        "members_done": sum(1 for r in member_rows if r.done),
-        "attendance_form": attendance_form if is_open and is_meeting and manage else None,
-        "can_close": is_open and user.has_perm("committees.close_ballot", ballot),
+        "is_open": page.is_open,
+        "is_meeting": page.is_meeting,
+        "deadline_passed": page.deadline_passed,
+        "can_vote": page.can_vote,
+        "is_member": page.is_member,
+        "cases": page.cases,
+        "member_rows": page.member_rows,
+        "members_done": page.members_done,
+        "attendance_form": attendance_form if takes_attendance else None,
+        "can_close": page.can_close,
         "close_errors": close_errors or [],
-        "can_manage": manage,
+        "can_manage": page.can_manage,
     }
     return render(request, "committees/ballot_detail.html", context, status=status)
 

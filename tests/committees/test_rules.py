@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from committees.models import BallotCase, Vote
-from committees.rules import case_result, quorum_needed
+from committees.rules import case_result, participation, quorum_needed
 
 C = Vote.Choice
 R = BallotCase.Result
@@ -161,3 +161,21 @@ def test_the_reasoning_keeps_every_figure():
         "quorum_met": True,
         "tie": False,
     }
+
+
+@pytest.mark.parametrize(
+    "choices",
+    [[], [YES], [YES, RECUSED], [RECUSED, RECUSED], [YES, NO, ABSTAIN], [COND, COND, NO, RECUSED]],
+)
+def test_the_participation_shown_while_open_is_the_arithmetic_of_the_close(choices):
+    """What the ballot page shows while the ballot is open (who took part, how many the quorum
+    needs) is what decides the case at the close."""
+    shown = participation(members=5, choices=choices, quorum_percent=HALF)
+    decided = result(choices)
+
+    assert (shown.taking_part, shown.eligible, shown.needed, shown.met) == (
+        decided.taking_part,
+        decided.eligible,
+        decided.quorum_needed,
+        decided.quorum_met,
+    )
