@@ -55,7 +55,10 @@ def has_role_in(roles: frozenset[str]) -> rules.Predicate:
 def in_visible_quarter(user: object, obj: object) -> bool:
     """The object lies in a quarter the user may see (`scoping.object_visible`): staff and
     administrators every quarter, an advisor the quarters they advise, a committee member those
-    of the committees they sit on today, a municipality viewer those of their municipality."""
+    of the committees they sit on today, a municipality viewer those of their municipality.
+
+    A ballot lies in its committee's quarters; that a member sits on that very committee is
+    the committee rules' own part (`sits_on_ballot_committee`, `chairs_ballot_committee`)."""
     if obj is None:
         return True
     if _role(user) is None:
