@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-from miqua.forms import DateInput, MoneyField
+from miqua.forms import DateInput, MoneyField, amount_hint
 from miqua.money import format_eur
 from quarters.models import Quarter
 
@@ -240,7 +241,7 @@ class AssessmentForm(StepForm):
     monthly_income = MoneyField(
         label=_label(Application, "monthly_income"),
         required=False,
-        help_text=_("Of the business, per month, for example 2.400,00."),
+        help_text=amount_hint(gettext_noop("Of the business, per month, for example %(example)s.")),
     )
     monthly_costs = MoneyField(
         label=_label(Application, "monthly_costs"),

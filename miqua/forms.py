@@ -1,5 +1,7 @@
-"""Form fields shared by every app: money typed the German way, dates from the date picker."""
+"""Form fields shared by every app: money typed the way the active language writes it, dates from
+the date picker."""
 
+import unicodedata
 from decimal import Decimal
 from typing import Any
 
@@ -7,9 +9,50 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils import formats
-from django.utils.translation import gettext_lazy as _
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext
 
-from miqua.money import quantize_eur, validate_positive_amount
+from miqua.money import (
+    CENT,
+    amount_example,
+    format_amount,
+    invalid_amount_message,
+    quantize_eur,
+    validate_positive_amount,
+)
+
+# People type amounts and dates on phones set to Arabic or Persian, or with a Japanese or Chinese
+# input method. We read those digits on purpose instead of refusing them (and instead of relying
+# on Decimal() and strptime() happening to read some of them): every Unicode decimal digit
+# (category Nd: Arabic-Indic, Persian, fullwidth, Devanagari ...) becomes its ASCII digit, and
+# fullwidth punctuation its ASCII twin. A superscript two and other digits that are no decimal
+# digits are not touched, so they stay refused.
+_FULLWIDTH_PUNCTUATION = str.maketrans(
+    {
+        "\uff0e": ".",  # fullwidth full stop
+        "\uff0c": ",",  # fullwidth comma
+        "\uff0d": "-",  # fullwidth hyphen-minus
+        "\u2212": "-",  # minus sign
+        "\uff0f": "/",  # fullwidth solidus
+        "\uff1a": ":",  # fullwidth colon
+        "\u3000": " ",  # ideographic space
+    }
+)
+# The Arabic decimal and thousands separators mean one thing whatever the language.
+_ARABIC_DECIMAL = "\u066b"
+_ARABIC_THOUSANDS = "\u066c"
+
+
+def normalise_digits(text: str) -> str:
+    """Unicode decimal digits and fullwidth punctuation to ASCII: Arabic-Indic five thousand
+    becomes "5000", a fullwidth ISO date "2012-09-14". Anything else is left as it is."""
+    if text.isascii():
+        return text
+    text = text.translate(_FULLWIDTH_PUNCTUATION)
+    return "".join(
+        str(unicodedata.decimal(char)) if unicodedata.category(char) == "Nd" else char
+        for char in text
+    )
 
 
 def _grouped(text: str, thousands: str) -> str | None:
@@ -20,19 +63,48 @@ def _grouped(text: str, thousands: str) -> str | None:
     return "".join([head, *groups])
 
 
+class AmbiguousAmount(ValueError):
+    """The text is a whole amount with grouped thousands in the other convention and an amount
+    with three decimal places in ours: "5.000" in English, "5,000" in German."""
+
+    def __init__(self, grouped: Decimal, as_decimal: Decimal) -> None:
+        super().__init__(f"{grouped} or {as_decimal}")
+        self.grouped = grouped
+        self.as_decimal = as_decimal
+
+
 def parse_amount(text: str, *, thousands: str, decimal: str) -> Decimal | None:
     """Read an amount typed with the locale's separators; None if it cannot be read safely.
 
     A lone separator of the other convention before one or two digits ("499.99" in German) is
     read as the decimal mark, because no one groups thousands that way; "5.000" is five
-    thousand. Anything ambiguous is refused rather than guessed: a misread amount is worse
-    than a question.
+    thousand in German and "5,000" in English. Anything ambiguous is refused rather than
+    guessed: a misread amount is worse than a question. So our decimal mark before exactly
+    three digits, with no grouping before it ("5.000" in English, "1,250" in German), raises
+    `AmbiguousAmount`: it is a grouped whole amount in the other convention, and an amount
+    with three decimal places, which no euro amount has, in ours.
+
+    Digits and separators of other scripts are read as described at `normalise_digits`; the
+    Arabic decimal and thousands separators are read as what they are.
     """
+    text = normalise_digits(text).replace(_ARABIC_DECIMAL, decimal)
+    text = text.replace(_ARABIC_THOUSANDS, thousands)
     sign = ""
     if text.startswith("-"):
         sign, text = "-", text[1:]
     if decimal in text:
         whole, _sep, fraction = text.rpartition(decimal)
+        if (
+            thousands not in whole
+            and len(fraction) == 3
+            and 1 <= len(whole) <= 3
+            and not whole.startswith("0")
+            and f"{whole}{fraction}".isdecimal()
+        ):
+            raise AmbiguousAmount(
+                grouped=Decimal(f"{sign}{whole}{fraction}"),
+                as_decimal=Decimal(f"{sign}{whole}.{fraction}"),
+            )
         if thousands in whole:
             whole = _grouped(whole, thousands) or ""
         if not whole or decimal in whole or thousands in fraction:
@@ -53,14 +125,28 @@ def parse_amount(text: str, *, thousands: str, decimal: str) -> Decimal | None:
     return Decimal(f"{sign}{whole}.{fraction or '0'}")
 
 
+def _ambiguous_message(typed: str, error: AmbiguousAmount) -> str:
+    grouped = format_amount(error.grouped)
+    if error.as_decimal == error.as_decimal.quantize(CENT):
+        return gettext(
+            "“%(typed)s” can mean %(grouped)s or %(decimal)s: please type one of the two."
+        ) % {"typed": typed, "grouped": grouped, "decimal": format_amount(error.as_decimal)}
+    return gettext(
+        "Amounts have at most two decimal places: if you meant %(grouped)s, please type it "
+        "like that."
+    ) % {"grouped": grouped}
+
+
+def amount_hint(template: str) -> Promise:
+    """A help text with the example amount written as the active language reads it, e.g.
+    amount_hint(gettext_noop("For example %(example)s")); translated when shown."""
+    return lazy(lambda: gettext(template) % {"example": amount_example()}, str)()
+
+
 class MoneyField(forms.Field):
     """An amount in EUR as people type it: "5.000", "5000,50", "5.000,50 €" in German,
     "5,000.50" in English. The value is a Decimal with two places; the rules of
     `validate_positive_amount` apply, so the form says the same as the service."""
-
-    default_error_messages = {
-        "invalid": _("Please enter an amount in euros, for example 5.000,00."),
-    }
 
     widget = forms.TextInput
 
@@ -74,15 +160,22 @@ class MoneyField(forms.Field):
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if value in self.empty_values:
             return None
-        text = str(value).strip()
-        text = text.replace("€", "").replace("EUR", "").replace(" ", "").replace("\u00a0", "")
-        amount = parse_amount(
-            text,
-            thousands=formats.get_format("THOUSAND_SEPARATOR"),
-            decimal=formats.get_format("DECIMAL_SEPARATOR"),
-        )
+        typed = str(value).strip()
+        text = typed.replace("€", "").replace("EUR", "")
+        for space in (" ", "\u00a0", "\u202f", "\u3000"):
+            text = text.replace(space, "")
+        try:
+            amount = parse_amount(
+                text,
+                thousands=formats.get_format("THOUSAND_SEPARATOR"),
+                decimal=formats.get_format("DECIMAL_SEPARATOR"),
+            )
+        except AmbiguousAmount as e:
+            raise ValidationError(_ambiguous_message(typed, e), code="ambiguous") from None
         if amount is None:
-            raise ValidationError(self.error_messages["invalid"], code="invalid")
+            raise ValidationError(
+                self.error_messages.get("invalid") or invalid_amount_message(), code="invalid"
+            )
         return amount
 
     def validate(self, value: Any) -> None:
@@ -97,7 +190,7 @@ class MoneyField(forms.Field):
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Decimal):
-            return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+            return format_amount(value)
         return value
 
 

@@ -7,6 +7,7 @@ Rounding happens at documented points only: where a figure is derived by multipl
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 CENT = Decimal("0.01")
@@ -25,6 +26,24 @@ def quantize_percent(value: Decimal, places: int = 1) -> Decimal:
     return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+def format_amount(value: Decimal) -> str:
+    """An amount as it is typed in the active language: "5.000,00" in German, "5,000.00" in
+    English (no currency sign: that is how the amount fields take it)."""
+    return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+
+
+def amount_example() -> str:
+    """The example amount of hints and messages, written the way the active language reads it:
+    an English form must not suggest "5.000,00", which it would refuse."""
+    return format_amount(Decimal("5000.00"))
+
+
+def invalid_amount_message() -> str:
+    return _("Please enter an amount in euros, for example %(example)s.") % {
+        "example": amount_example()
+    }
+
+
 def validate_positive_amount(value: object) -> Decimal:
     """Return the amount as a Decimal, or raise a ValidationError a person can act on.
 
@@ -33,13 +52,9 @@ def validate_positive_amount(value: object) -> Decimal:
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError, TypeError):
-        raise ValidationError(
-            _("Please enter an amount in euros, for example 5.000,00."), code="invalid"
-        ) from None
+        raise ValidationError(invalid_amount_message(), code="invalid") from None
     if not amount.is_finite():
-        raise ValidationError(
-            _("Please enter an amount in euros, for example 5.000,00."), code="invalid"
-        )
+        raise ValidationError(invalid_amount_message(), code="invalid")
     if amount <= 0:
         raise ValidationError(_("The amount must be greater than zero."), code="not_positive")
     # Size first: quantizing an amount of more than 28 digits raises InvalidOperation.
@@ -56,9 +71,6 @@ def validate_positive_amount(value: object) -> Decimal:
 
 def format_eur(value: Decimal | None) -> str:
     """5700 -> "5.700,00 €" in German, "5,700.00 €" in English."""
-    from django.utils import formats
-
     if value is None:
         return ""
-    number = formats.number_format(quantize_eur(value), 2, use_l10n=True, force_grouping=True)
-    return f"{number}\u00a0€"
+    return f"{format_amount(quantize_eur(value))}\u00a0€"

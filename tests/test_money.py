@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils.translation import override
 
-from miqua.forms import parse_amount
+from miqua.forms import AmbiguousAmount, parse_amount
 from miqua.money import format_eur, quantize_eur, validate_positive_amount
 
 GERMAN = {"thousands": ".", "decimal": ","}
@@ -31,9 +31,41 @@ def test_parse_amount_reads_german_input(text, expected):
     assert parse_amount(text, **GERMAN) == Decimal(expected)
 
 
-def test_parse_amount_reads_german_three_decimals_as_decimals_not_thousands():
-    # "12,345" is 12.345 EUR in German; validation refuses the third decimal later.
-    assert parse_amount("12,345", **GERMAN) == Decimal("12.345")
+@pytest.mark.parametrize(
+    ("text", "conventions", "grouped", "as_decimal"),
+    [
+        # Our decimal mark before exactly three digits: thousands in the other convention.
+        ("12,345", GERMAN, "12345", "12.345"),
+        ("1,000", GERMAN, "1000", "1.000"),
+        ("5.000", ENGLISH, "5000", "5.000"),
+        ("1.000", ENGLISH, "1000", "1.000"),
+        ("-5.000", ENGLISH, "-5000", "-5.000"),
+    ],
+)
+def test_parse_amount_refuses_what_the_other_convention_reads_as_thousands(
+    text, conventions, grouped, as_decimal
+):
+    with pytest.raises(AmbiguousAmount) as excinfo:
+        parse_amount(text, **conventions)
+    assert excinfo.value.grouped == Decimal(grouped)
+    assert excinfo.value.as_decimal == Decimal(as_decimal)
+
+
+@pytest.mark.parametrize(
+    ("text", "conventions", "expected"),
+    [
+        # A leading zero or four digits before the mark are nobody's thousands group.
+        ("0,500", GERMAN, "0.500"),
+        ("1234,567", GERMAN, "1234.567"),
+        ("0.500", ENGLISH, "0.500"),
+        # A grouped whole part says which convention is meant.
+        ("1.234,567", GERMAN, "1234.567"),
+        ("1,234.567", ENGLISH, "1234.567"),
+    ],
+)
+def test_parse_amount_reads_three_decimals_that_cannot_be_thousands(text, conventions, expected):
+    # Validation refuses the third decimal later, with its own message.
+    assert parse_amount(text, **conventions) == Decimal(expected)
 
 
 @pytest.mark.parametrize(
@@ -73,6 +105,49 @@ def test_parse_amount_refuses_ambiguous_or_garbled_german_input(text):
 @pytest.mark.parametrize("text", ["1.000,50", "5,000,50", "1,2,3", "12,34.5"])
 def test_parse_amount_refuses_ambiguous_english_input(text):
     assert parse_amount(text, **ENGLISH) is None
+
+
+ARABIC_INDIC = str.maketrans(
+    "0123456789", "\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669"
+)
+PERSIAN = str.maketrans(
+    "0123456789", "\u06f0\u06f1\u06f2\u06f3\u06f4\u06f5\u06f6\u06f7\u06f8\u06f9"
+)
+FULLWIDTH = str.maketrans(
+    "0123456789.,-",
+    "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19\uff0e\uff0c\uff0d",
+)
+
+
+@pytest.mark.parametrize("conventions", [GERMAN, ENGLISH], ids=["de", "en"])
+@pytest.mark.parametrize(
+    ("digits", "typed"),
+    [
+        # Arabic-Indic digits with the Arabic thousands and decimal separators: one meaning.
+        (ARABIC_INDIC, "5\u066c000\u066b50"),
+        (ARABIC_INDIC, "5000"),
+        (PERSIAN, "5000\u066b50"),
+        (FULLWIDTH, "5000"),
+    ],
+)
+def test_parse_amount_reads_the_digits_of_other_scripts_on_purpose(conventions, digits, typed):
+    text = typed.translate(digits)
+    assert not text.isascii()
+    expected = Decimal("5000.50") if "\u066b" in typed else Decimal("5000")
+    assert parse_amount(text, **conventions) == expected
+
+
+def test_parse_amount_reads_fullwidth_separators_by_the_locale():
+    assert parse_amount("5.000,50".translate(FULLWIDTH), **GERMAN) == Decimal("5000.50")
+    assert parse_amount("5,000.50".translate(FULLWIDTH), **ENGLISH) == Decimal("5000.50")
+    assert parse_amount("-5".translate(FULLWIDTH), **GERMAN) == Decimal("-5")
+
+
+@pytest.mark.parametrize("text", ["5\u00b2", "\u2165", "\u00bd", "5\u0663x"])
+def test_parse_amount_still_refuses_digits_that_are_no_decimal_digits(text):
+    # Superscript two, the Roman numeral six, one half: digits or numbers to Unicode, but not
+    # decimal digits; and letters stay letters.
+    assert parse_amount(text, **GERMAN) is None
 
 
 def test_parse_amount_returns_decimal():

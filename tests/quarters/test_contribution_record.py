@@ -192,7 +192,8 @@ def test_form_reads_german_amounts(partner, typed, expected):
 @pytest.mark.parametrize(
     ("typed", "code"),
     [
-        ("12,345", "too_many_decimals"),  # 12.345 EUR, not twelve thousand: refused
+        # 12.345 EUR in German, twelve thousand in English: refused, not guessed
+        ("12,345", "ambiguous"),
         ("abc", "invalid"),
         ("0", "not_positive"),
         ("-5", "not_positive"),
