@@ -184,6 +184,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "miqua" / "locale"]
+# Users are in Germany whatever language they read: English dates day-first, times 24-hour.
+FORMAT_MODULE_PATH = ["miqua.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True
