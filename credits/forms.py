@@ -22,13 +22,16 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from miqua.forms import DateInput, MoneyField, amount_hint
+from miqua.forms import BirthDateField, DateField, MoneyField, amount_hint, years_after
 from miqua.money import format_eur
 from quarters.models import Quarter
 
 from . import selectors
 from .models import Application, ApplicationDocument, Borrower
 from .workflow import Transition
+
+# Family businesses of a quarter may be a century old; "0001" or "1012" is a typo.
+EARLIEST_FOUNDING = datetime.date(1900, 1, 1)
 
 
 def _label(model: type[models.Model], name: str) -> Promise | str:
@@ -66,9 +69,8 @@ class BorrowerForm(StepForm):
 
     first_name = forms.CharField(label=_label(Borrower, "first_name"), max_length=80)
     last_name = forms.CharField(label=_label(Borrower, "last_name"), max_length=80)
-    date_of_birth = forms.DateField(
+    date_of_birth = BirthDateField(
         label=_label(Borrower, "date_of_birth"),
-        widget=DateInput(),
         help_text=_("With the names, it lets MIQUA recognise a person who applied before."),
     )
     email = forms.EmailField(label=_label(Borrower, "email"), required=False)
@@ -91,23 +93,6 @@ class BorrowerForm(StepForm):
         choices=_choices_or_open(Borrower.BankRelationship.choices, _("not yet known")),
         widget=forms.RadioSelect,
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
-
-    def clean_date_of_birth(self) -> datetime.date:
-        day: datetime.date = self.cleaned_data["date_of_birth"]
-        today = timezone.localdate()
-        if day >= today:
-            raise forms.ValidationError(
-                _("The date of birth must be in the past. Please check the year."), code="future"
-            )
-        if day.year < today.year - 110:
-            raise forms.ValidationError(
-                _("Please check the year of the date of birth."), code="too_old"
-            )
-        return day
 
 
 class ApplicationCreateForm(BorrowerForm):
@@ -148,11 +133,19 @@ class BusinessForm(StepForm):
         choices=_choices_or_open(Application.Stage.choices, _("not yet known")),
         widget=forms.RadioSelect,
     )
-    founded_on = forms.DateField(
+    founded_on = DateField(
         label=_label(Application, "founded_on"),
         required=False,
-        widget=DateInput(),
         help_text=_("For a start-up: the planned date."),
+        earliest=EARLIEST_FOUNDING,
+        # A start-up gives its planned date; a plan further ahead is no case for a loan yet.
+        latest=lambda: years_after(timezone.localdate(), 2),
+        error_messages={
+            "too_late": _(
+                "Please check the year: a planned founding date lies at most two years ahead "
+                "(until %(latest)s)."
+            )
+        },
     )
     jobs_now = forms.IntegerField(
         label=_label(Application, "jobs_now"),

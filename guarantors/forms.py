@@ -14,7 +14,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from credits.models import Application
-from miqua.forms import DateInput, MoneyField
+from miqua.forms import BirthDateField, MoneyField
 
 from . import selectors
 from .models import Guarantor
@@ -48,9 +48,7 @@ class GuaranteeForm(forms.Form):
         label=_label(Guarantor, "first_name"), max_length=80, required=False
     )
     last_name = forms.CharField(label=_label(Guarantor, "last_name"), max_length=80, required=False)
-    date_of_birth = forms.DateField(
-        label=_label(Guarantor, "date_of_birth"), required=False, widget=DateInput()
-    )
+    date_of_birth = BirthDateField(label=_label(Guarantor, "date_of_birth"), required=False)
     phone = forms.CharField(label=_label(Guarantor, "phone"), max_length=40, required=False)
     email = forms.EmailField(label=_label(Guarantor, "email"), required=False)
     street = forms.CharField(label=_label(Guarantor, "street"), max_length=120, required=False)

@@ -1,16 +1,19 @@
 """Form fields shared by every app: money typed the way the active language writes it, dates from
 the date picker."""
 
+import datetime
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _lazy
 
 from miqua.money import (
     CENT,
@@ -194,13 +197,138 @@ class MoneyField(forms.Field):
         return value
 
 
+DateBound = datetime.date | Callable[[], datetime.date]
+
+
+def _resolve(bound: DateBound | None) -> datetime.date | None:
+    return bound() if callable(bound) else bound
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` earlier; 29 February becomes the 28th in a common year."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def years_after(day: datetime.date, years: int) -> datetime.date:
+    return years_before(day, -years)
+
+
 class DateInput(forms.DateInput):
-    """The browser's date picker; it submits ISO dates, which Django accepts in every language."""
+    """The browser's date picker; it submits ISO dates, which Django accepts in every language.
+
+    With `earliest`/`latest` (dates, or callables for "today"-relative bounds, evaluated at
+    each rendering) the picker offers only that range; the field checks it again."""
 
     input_type = "date"
 
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        attrs: dict[str, Any] | None = None,
+        *,
+        earliest: DateBound | None = None,
+        latest: DateBound | None = None,
+    ) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+        self.earliest = earliest
+        self.latest = latest
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        attrs = dict(attrs or {})
+        for attr, bound in (("min", self.earliest), ("max", self.latest)):
+            day = _resolve(bound)
+            if day is not None and attr not in self.attrs:
+                attrs.setdefault(attr, day.isoformat())
+        return super().get_context(name, value, attrs)
+
+
+class DateField(forms.DateField):
+    """A date typed or picked, refused with a message outside the range that is plausible for
+    what it is (no contribution paid in the year 1, no business founded in 9999).
+
+    `earliest` and `latest` are dates or callables (for bounds relative to today). The
+    messages "too_early" and "too_late" may be replaced per field; they can use
+    %(earliest)s and %(latest)s, written the way the active language writes dates. Digits of
+    other scripts are read as their ASCII digits (see `normalise_digits`).
+    """
+
+    default_error_messages = {
+        "too_early": _lazy("Please check the year: the date cannot be before %(earliest)s."),
+        "too_late": _lazy("Please check the year: the date cannot be after %(latest)s."),
+    }
+
+    def __init__(
+        self,
+        *,
+        earliest: DateBound | None = None,
+        latest: DateBound | None = None,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("widget", DateInput(earliest=earliest, latest=latest))
+        super().__init__(**kwargs)
+        self.earliest = earliest
+        self.latest = latest
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        if isinstance(value, str):
+            value = normalise_digits(value).strip()
+        return super().to_python(value)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value is None:
+            return
+        self.check_bounds(value)
+
+    def check_bounds(self, value: datetime.date) -> None:
+        earliest, latest = _resolve(self.earliest), _resolve(self.latest)
+        shown = {
+            "earliest": earliest and formats.date_format(earliest, "SHORT_DATE_FORMAT"),
+            "latest": latest and formats.date_format(latest, "SHORT_DATE_FORMAT"),
+        }
+        if earliest is not None and value < earliest:
+            raise ValidationError(self.error_messages["too_early"] % shown, code="too_early")
+        if latest is not None and value > latest:
+            raise ValidationError(self.error_messages["too_late"] % shown, code="too_late")
+
+
+class BirthDateField(DateField):
+    """A date of birth of a person who can sign a loan contract or a guarantee: of age, and not
+    older than people are."""
+
+    default_error_messages = {
+        "future": _lazy("The date of birth must be in the past. Please check the year."),
+        "too_young": _lazy(
+            "The person must be at least %(min_age)s years old to sign. Please check the year "
+            "of the date of birth."
+        ),
+        "too_old": _lazy(
+            "Please check the year of the date of birth: the person would be older than "
+            "%(max_age)s."
+        ),
+    }
+
+    def __init__(self, *, min_age: int = 18, max_age: int = 100, **kwargs: Any) -> None:
+        self.min_age, self.max_age = min_age, max_age
+        super().__init__(
+            earliest=lambda: (
+                years_before(timezone.localdate(), max_age + 1) + datetime.timedelta(days=1)
+            ),
+            latest=lambda: years_before(timezone.localdate(), min_age),
+            **kwargs,
+        )
+
+    def check_bounds(self, value: datetime.date) -> None:
+        today = timezone.localdate()
+        ages = {"min_age": self.min_age, "max_age": self.max_age}
+        if value >= today:
+            raise ValidationError(self.error_messages["future"], code="future")
+        if value > _resolve(self.latest):  # type: ignore[operator]
+            raise ValidationError(self.error_messages["too_young"] % ages, code="too_young")
+        if value < _resolve(self.earliest):  # type: ignore[operator]
+            raise ValidationError(self.error_messages["too_old"] % ages, code="too_old")
 
 
 def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:

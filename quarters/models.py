@@ -1,6 +1,7 @@
 """The network: municipalities, their quarters (the tenants), partner organisations and the
 local liability fund of each quarter with its partners' contributions."""
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
@@ -55,6 +56,19 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def may_pay_into(self, quarter: "Quarter") -> bool:
+        """A partner pays into the funds of its own municipality's quarters; an organisation
+        that works network-wide (no municipality: a foundation, the bank, the microfinancier)
+        may pay into any fund."""
+        return self.municipality_id is None or self.municipality_id == quarter.municipality_id
+
+    @classmethod
+    def partners_of(cls, quarter: "Quarter") -> "models.QuerySet[Organisation]":
+        """The organisations that may pay into the quarter's fund (see `may_pay_into`)."""
+        return cls.objects.filter(
+            models.Q(municipality__isnull=True) | models.Q(municipality_id=quarter.municipality_id)
+        )
 
 
 class Quarter(models.Model):
@@ -118,6 +132,11 @@ class LiabilityFund(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The first liability funds of the network were set up in 2008 (the first loans in February
+# 2009); 2000 leaves room for older history while refusing typos such as 01.01.0001 or 1012.
+EARLIEST_CONTRIBUTION = datetime.date(2000, 1, 1)
 
 
 class FundContribution(models.Model):

@@ -6,14 +6,14 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from miqua.accounts.models import User
 from miqua.audit.services import audit_record
 from miqua.money import validate_positive_amount
 
-from .models import FundContribution, LiabilityFund, Organisation
+from .models import EARLIEST_CONTRIBUTION, FundContribution, LiabilityFund, Organisation
 
 
 @transaction.atomic
@@ -39,6 +39,33 @@ def contribution_record(
             ValidationError(
                 _("A contribution counts once it is paid in: the date cannot be in the future."),
                 code="future",
+            )
+        ]
+    elif paid_on < EARLIEST_CONTRIBUTION:
+        errors["paid_on"] = [
+            ValidationError(
+                _(
+                    "Please check the year: MIQUA records contributions paid in from "
+                    "%(earliest)s on."
+                )
+                % {"earliest": formats.date_format(EARLIEST_CONTRIBUTION, "SHORT_DATE_FORMAT")},
+                code="too_early",
+            )
+        ]
+    if not partner.may_pay_into(fund.quarter):
+        errors["partner"] = [
+            ValidationError(
+                _(
+                    "%(partner)s belongs to %(municipality)s and cannot pay into the fund of "
+                    "%(quarter)s: a fund takes the capital of its own municipality's partners "
+                    "and of organisations that work network-wide."
+                )
+                % {
+                    "partner": partner.name,
+                    "municipality": partner.municipality,
+                    "quarter": fund.quarter,
+                },
+                code="foreign_partner",
             )
         ]
     if errors:

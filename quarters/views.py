@@ -26,7 +26,7 @@ def _quarter_page(
         "figures": selectors.fund_figures(fund=fund) if fund else None,
         "partners": selectors.partner_totals(fund=fund) if fund else [],
         "contributions": selectors.contributions_of(fund=fund) if fund else [],
-        "form": (form or ContributionForm()) if can_record and fund else None,
+        "form": (form or ContributionForm(quarter=quarter)) if can_record and fund else None,
         "audit_entries": (
             audit_trail_for_quarter(quarter_id=quarter.pk)
             if request.user.has_perm("quarters.view_audit_trail", quarter)
@@ -57,7 +57,7 @@ def contribution_create(request: HttpRequest, slug: str) -> HttpResponse:
         quarter, "fund"
     ):
         raise PermissionDenied
-    form = ContributionForm(request.POST)
+    form = ContributionForm(request.POST, quarter=quarter)
     if form.is_valid():
         try:
             contribution = services.contribution_record(

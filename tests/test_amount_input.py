@@ -13,6 +13,12 @@ from django_scopes import scopes_disabled
 from credits.models import Application
 from miqua.forms import MoneyField
 from quarters.forms import ContributionForm
+from tests import factories
+
+
+def _quarter():
+    with scopes_disabled():
+        return factories.QuarterFactory()
 
 
 def _clean(text: str, language: str) -> Decimal:
@@ -86,7 +92,7 @@ def test_the_ambiguity_message_is_german_in_german():
 )
 def test_the_hint_and_the_error_show_an_example_the_form_accepts(db, language, example):
     with override(language):
-        form = ContributionForm(data={"amount": "abc"})
+        form = ContributionForm(data={"amount": "abc"}, quarter=_quarter())
         assert not form.is_valid()
         hint = str(form.fields["amount"].help_text)
         error = form.errors["amount"][0]
@@ -99,9 +105,13 @@ def test_the_hint_and_the_error_show_an_example_the_form_accepts(db, language, e
 
 def test_the_other_languages_example_is_not_offered(db):
     with override("en"):
-        assert "5.000,00" not in str(ContributionForm().fields["amount"].help_text)
+        assert "5.000,00" not in str(
+            ContributionForm(quarter=_quarter()).fields["amount"].help_text
+        )
     with override("de"):
-        assert "5,000.00" not in str(ContributionForm().fields["amount"].help_text)
+        assert "5,000.00" not in str(
+            ContributionForm(quarter=_quarter()).fields["amount"].help_text
+        )
 
 
 # --- the loan amount on the request step, as an English-speaking advisor types it -------------

@@ -163,8 +163,11 @@ def test_it_refuses_non_staff_and_writes_nothing(network, partner, who):
 
 
 def _form(partner, amount: str) -> ContributionForm:
+    with scopes_disabled():
+        quarter = factories.QuarterFactory()
     return ContributionForm(
-        data={"partner": str(partner.pk), "paid_on": "2012-09-14", "amount": amount, "note": ""}
+        data={"partner": str(partner.pk), "paid_on": "2012-09-14", "amount": amount, "note": ""},
+        quarter=quarter,
     )
 
 
