@@ -2,6 +2,7 @@
 the date picker."""
 
 import datetime
+import re
 import unicodedata
 from collections.abc import Callable
 from decimal import Decimal
@@ -216,6 +217,31 @@ def years_after(day: datetime.date, years: int) -> datetime.date:
     return years_before(day, -years)
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _is_iso_date(text: str) -> bool:
+    """What a browser's date input can show: an existing day written YYYY-MM-DD."""
+    if not _ISO_DATE.fullmatch(text):
+        return False
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _as_iso_date(text: str) -> str | None:
+    """The ISO form of a date typed in one of the active language's input formats, else None."""
+    text = normalise_digits(text).strip()
+    for fmt in formats.get_format("DATE_INPUT_FORMATS"):
+        try:
+            return datetime.datetime.strptime(text, fmt).date().isoformat()
+        except (TypeError, ValueError):
+            continue
+    return None
+
+
 class DateInput(forms.DateInput):
     """The browser's date picker; it submits ISO dates, which Django accepts in every language.
 
@@ -235,13 +261,27 @@ class DateInput(forms.DateInput):
         self.earliest = earliest
         self.latest = latest
 
+    def format_value(self, value: Any) -> str | None:
+        # A typed date that Django reads ("15.02.1980") goes back as the ISO date the picker
+        # shows; anything else is returned exactly as typed (see get_context).
+        if isinstance(value, str):
+            return _as_iso_date(value) or value
+        return super().format_value(value)
+
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         attrs = dict(attrs or {})
         for attr, bound in (("min", self.earliest), ("max", self.latest)):
             day = _resolve(bound)
             if day is not None and attr not in self.attrs:
                 attrs.setdefault(attr, day.isoformat())
-        return super().get_context(name, value, attrs)
+        context = super().get_context(name, value, attrs)
+        shown = context["widget"]["value"]
+        if shown and not _is_iso_date(shown):
+            # A browser empties a date input whose value is no valid ISO date, so "31.02.1980"
+            # would vanish next to the message that it cannot be read, although the page says
+            # that everything typed is kept: such a value is shown in a plain text box.
+            context["widget"]["type"] = "text"
+        return context
 
 
 class DateField(forms.DateField):
