@@ -24,6 +24,7 @@ from django.utils.translation import gettext_noop
 
 from miqua.forms import BirthDateField, DateField, MoneyField, amount_hint, years_after
 from miqua.money import format_eur
+from miqua.text import model_max_length
 from quarters.models import Quarter
 
 from . import selectors
@@ -170,6 +171,7 @@ class RequestForm(StepForm):
     purpose = forms.CharField(
         label=_label(Application, "purpose"),
         required=False,
+        max_length=model_max_length(Application, "purpose"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What will the money be spent on? e.g. a second sewing machine, goods."),
     )
@@ -210,12 +212,14 @@ class AssessmentForm(StepForm):
     improves_situation = forms.CharField(
         label=_label(Application, "improves_situation"),
         required=False,
+        max_length=model_max_length(Application, "improves_situation"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("No loan that pushes a person into financial distress."),
     )
     can_repay = forms.CharField(
         label=_label(Application, "can_repay"),
         required=False,
+        max_length=model_max_length(Application, "can_repay"),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     potential = forms.ChoiceField(
@@ -248,6 +252,7 @@ class AssessmentForm(StepForm):
     repayable_if_closed_note = forms.CharField(
         label=_label(Application, "repayable_if_closed_note"),
         required=False,
+        max_length=model_max_length(Application, "repayable_if_closed_note"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("e.g. from a salaried job, help of the family."),
     )
@@ -358,7 +363,7 @@ class PrepareForm(forms.Form):
     staff_assessment = forms.CharField(
         label=_("Assessment of the microfinancier"),
         required=False,
-        max_length=20000,
+        max_length=model_max_length(Application, "staff_assessment"),
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_(
             "Your view of the person, the business and the plan: what speaks for the loan, "
@@ -368,7 +373,7 @@ class PrepareForm(forms.Form):
     recommendation = forms.CharField(
         label=_("Recommendation to the committee"),
         required=False,
-        max_length=20000,
+        max_length=model_max_length(Application, "recommendation"),
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("e.g. “Approve 5.000 € over 24 months” or “Approve on condition that …”."),
     )

@@ -215,17 +215,20 @@ class Application(models.Model):
     jobs_now = models.PositiveSmallIntegerField(_("jobs now"), null=True, blank=True)
     jobs_planned = models.PositiveSmallIntegerField(_("jobs planned"), null=True, blank=True)
 
-    # The request
+    # The request. Free texts have limits (miqua/text.py): shown in the forms, checked by the
+    # services, and they keep the decision template's PDF quick to render.
     amount = models.DecimalField(_("amount (EUR)"), null=True, blank=True, **MONEY)
-    purpose = models.TextField(_("purpose"), blank=True)
+    purpose = models.TextField(_("purpose"), blank=True, max_length=2000)
     term_months = models.PositiveSmallIntegerField(_("term (months)"), null=True, blank=True)
     grace_months = models.PositiveSmallIntegerField(_("grace months"), default=0)
 
     # The advisor's assessment
     improves_situation = models.TextField(
-        _("Does the loan improve the borrower's personal and economic situation?"), blank=True
+        _("Does the loan improve the borrower's personal and economic situation?"),
+        blank=True,
+        max_length=4000,
     )
-    can_repay = models.TextField(_("Can and will the borrower repay?"), blank=True)
+    can_repay = models.TextField(_("Can and will the borrower repay?"), blank=True, max_length=4000)
     potential = models.CharField(_("potential"), max_length=8, choices=Level.choices, blank=True)
     handicap = models.CharField(
         _("socio-cultural handicap"), max_length=8, choices=Handicap.choices, blank=True
@@ -235,16 +238,24 @@ class Application(models.Model):
     repayable_if_closed = models.BooleanField(
         _("could be repaid even if the business closed"), null=True, blank=True
     )
-    repayable_if_closed_note = models.TextField(_("how, if the business closed"), blank=True)
+    repayable_if_closed_note = models.TextField(
+        _("how, if the business closed"), blank=True, max_length=2000
+    )
 
     # The decision template, written by the microfinancier's staff
-    staff_assessment = models.TextField(_("assessment of the microfinancier"), blank=True)
-    recommendation = models.TextField(_("recommendation to the committee"), blank=True)
-    conditions = models.TextField(_("conditions"), blank=True)
+    staff_assessment = models.TextField(
+        _("assessment of the microfinancier"), blank=True, max_length=10000
+    )
+    recommendation = models.TextField(
+        _("recommendation to the committee"), blank=True, max_length=4000
+    )
+    # Written by the committee (its members' conditions, each at most 4,000 characters, joined)
+    # or by staff; only staff's text is checked against the limit.
+    conditions = models.TextField(_("conditions"), blank=True, max_length=4000)
 
     # Withdrawn: what made the loan unnecessary
     outcome = models.CharField(_("outcome"), max_length=32, choices=Outcome.choices, blank=True)
-    outcome_note = models.TextField(_("note on the outcome"), blank=True)
+    outcome_note = models.TextField(_("note on the outcome"), blank=True, max_length=4000)
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

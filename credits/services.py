@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from miqua.accounts.models import User
 from miqua.audit.services import audit_record
 from miqua.money import ZERO, format_eur, validate_positive_amount
+from miqua.text import text_length_errors, too_long_message
 from quarters.models import LiabilityFund, Quarter
 from quarters.selectors import fund_figures
 
@@ -136,6 +137,9 @@ def _save_changes(
 ) -> dict[str, Any]:
     """Write the fields that really change, and audit exactly those; nothing if none does."""
     changes = _changes(obj, updates)
+    too_long = text_length_errors(type(obj), changes)
+    if too_long:
+        raise ValidationError(too_long)
     if changes:
         for field, value in changes.items():
             setattr(obj, field, value)
@@ -431,7 +435,17 @@ def application_transition(
             % {"step": transition.label, "role": actor.get_role_display()}
         )
     comment = comment.strip()
-    errors: dict[str, str] = {}
+    errors: dict[str, Any] = {}
+    if not by_committee:
+        # What a person typed with the step; a committee's joined conditions are not cut.
+        limit = Application._meta.get_field("conditions").max_length or 0
+        for field, text in (
+            ("comment", comment),
+            ("conditions", conditions.strip()),
+            ("outcome_note", outcome_note.strip()),
+        ):
+            if len(text) > limit:
+                errors[field] = too_long_message(limit, len(text))
     if transition.needs_comment and not comment:
         errors["comment"] = _("Please give a reason: it is recorded with the step.")
     if transition.needs_conditions and not conditions.strip():
