@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF: its process_view reads the request body first (see miqua/errors.py).
+    "miqua.errors.ErrorPagesMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "miqua.accounts.middleware.UserLanguageMiddleware",
@@ -65,7 +67,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "miqua.errors.ErrorPagesMiddleware",
 ]
 
 if not DEBUG:
@@ -210,7 +211,14 @@ STORAGES = {
 # (there is no MEDIA_URL route); a view checks the scope and the right before it sends one.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 MIQUA_UPLOAD_MAX_BYTES = env.int("MIQUA_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
+# The texts of a form together (files not counted); every text box has its own, much lower,
+# limit. A request over it gets a page that says so (miqua/errors.py).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A file over MIQUA_UPLOAD_MAX_BYTES is not stored beyond the limit (miqua/uploads.py).
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "miqua.uploads.LimitedFileUploadHandler",
+]
 
 # --- Security ---------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
