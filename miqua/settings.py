@@ -169,9 +169,20 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MIQUA] "
-# Five failed logins per account within 15 minutes lock that account's login for the rest of
-# the window; ten per minute per IP address stop a sweep over many accounts.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/15m/key"}
+# Failed logins only (a successful one takes its attempt back). Five per account within 15
+# minutes lock that account's login for the rest of the window: the guard against guessing a
+# password. Per network address the limit is a guard against a sweep over many accounts, and
+# must not lock out an office whose people all sign in through one router: 30 a minute and
+# 300 an hour is more than a quarter office or the back office fails even on a bad Monday
+# morning (allauth's default of 10 a minute locked out a whole office after a few typos),
+# while a sweep from one address stays below 7,200 guesses a day spread over accounts that
+# each still allow only 5 per 15 minutes. The message says when to try again
+# (miqua/accounts/adapter.py). The account's limit comes first, so attempts on a locked account
+# do not use up the office's allowance. Every sign-in (successful or not) per address is limited
+# too, by allauth to 30 a minute; raised to 60 so that it never cuts in before the failed-login
+# limit, whose message says when to try again (a page in the user's language, 429.html, for
+# the rest).
+ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/key,30/m/ip,300/h/ip", "login": "60/m/ip"}
 
 # --- Mail -------------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587, switches to SMTP.
