@@ -8,16 +8,33 @@ technical one:
   "Bad Request (400)" page, raised while the CSRF check reads the body: the middleware reads
   it first (it stands before CsrfViewMiddleware) and answers 413 with what was too large,
   how large it may be, and that the browser's Back button brings back what was typed;
-- a document too long to render as PDF (`miqua.pdf.DocumentTooLarge`).
+- a document too long to render as PDF (`miqua.pdf.DocumentTooLarge`);
+- with DEBUG on (the demo), Django's technical pages: its 404 page lists every URL pattern, in
+  English, for any address a user mistypes or may not see (a foreign quarter's page), and its
+  500 page shows code and settings. With MIQUA_FRIENDLY_ERRORS (the default) the project's
+  own 404 and 500 pages are shown instead, as in production; Django logs every 500 with its
+  traceback to the console either way, and MIQUA_FRIENDLY_ERRORS=false brings the technical
+  pages back for a developer who wants them in the browser. 403 needs nothing: Django shows
+  403.html in DEBUG too.
 """
 
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
-from django.http import HttpRequest, HttpResponse
+from django.core import signals
+from django.core.exceptions import (
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import Resolver404
+from django.utils.log import log_response
+from django.views import defaults
 
 from miqua.pdf import DocumentTooLarge
 
@@ -59,12 +76,27 @@ def request_too_large(request: HttpRequest, *, what: str, **context: Any) -> Htt
     )
 
 
+def friendly_in_debug() -> bool:
+    """DEBUG is on and the project's own error pages are wanted anyway (the demo)."""
+    return bool(settings.DEBUG and getattr(settings, "MIQUA_FRIENDLY_ERRORS", True))
+
+
 class ErrorPagesMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        if (
+            response.status_code == 404
+            and getattr(request, "resolver_match", None) is None
+            and friendly_in_debug()
+        ):
+            # No URL pattern matched: Django's technical 404 page, listing them all. (A view's
+            # Http404 comes through process_exception; a view's own 404 response is kept.)
+            # CommonMiddleware, outside this one, still redirects "/path" to "/path/".
+            return defaults.page_not_found(request, Resolver404())
+        return response
 
     def process_view(
         self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
@@ -99,4 +131,21 @@ class ErrorPagesMiddleware:
                 {"limit": exception.limit, "length": exception.length},
                 status=422,
             )
-        return None
+        if not friendly_in_debug() or isinstance(exception, PermissionDenied | SuspiciousOperation):
+            # Production answers with 404.html and 500.html itself; 403 is shown as 403.html in
+            # DEBUG too; a bad request keeps Django's handling.
+            return None
+        if isinstance(exception, Http404):
+            return defaults.page_not_found(request, exception)
+        # What Django does with an uncaught exception, but with the page of production.
+        signals.got_request_exception.send(sender=self.__class__, request=request)
+        response = defaults.server_error(request)
+        log_response(
+            "%s: %s",
+            response.reason_phrase,
+            request.path,
+            response=response,
+            request=request,
+            exception=exception,
+        )
+        return response

@@ -17,6 +17,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# The project's own 404 and 500 pages, in the user's language, even with DEBUG on (the demo):
+# Django's technical pages list every URL pattern or show code and settings. False brings
+# them back for a developer; the console log has every 500's traceback either way.
+MIQUA_FRIENDLY_ERRORS = env.bool("MIQUA_FRIENDLY_ERRORS", default=True)
 # The fallback key is only good for a laptop: production refuses to start without its own.
 SECRET_KEY = env.str(
     "DJANGO_SECRET_KEY", default="django-insecure-miqua-local-development-key-never-in-production"
