@@ -309,8 +309,10 @@ def _ask(role: str, network: Network, name: str, target: Target) -> tuple[str, A
         else:
             response = client.get(url)
         transaction.set_rollback(True)
+    # Reading a streamed body to its end closes it the way the test client does (without
+    # Django's close_old_connections, which would close the test's connection on PostgreSQL
+    # inside its transaction); a plain response was closed by the client already.
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
     return url, Answer(response.status_code, response.get("Location"), body)
 
 
