@@ -9,6 +9,7 @@ AUDIT_ACTIONS = {
     "vote.cast": _("Vote cast"),
     "vote.changed": _("Vote changed"),
     "vote.recused": _("Conflict of interest declared"),
+    "vote.recorded": _("Vote at the meeting recorded"),
 }
 
 

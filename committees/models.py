@@ -278,6 +278,9 @@ class BallotCase(models.Model):
     result = models.CharField(
         _("result"), max_length=32, choices=Result.choices, default=Result.PENDING
     )
+    # The ballot's status repeated on its cases, so that the database itself holds an
+    # application to one open ballot at a time (a partial unique index cannot join).
+    is_open = models.BooleanField(_("open"), default=True, editable=False)
     # Why: the counts and the rules applied, kept as they were at the close.
     reasoning = models.JSONField(_("reasoning"), default=dict, blank=True)
     conditions = models.TextField(_("conditions adopted"), blank=True)
@@ -289,7 +292,13 @@ class BallotCase(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["ballot", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["ballot", "application"], name="case_once_per_ballot")
+            models.UniqueConstraint(fields=["ballot", "application"], name="case_once_per_ballot"),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(is_open=True),
+                name="case_one_open_ballot_per_application",
+                violation_error_message=_("This application is already on an open ballot."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -321,6 +330,16 @@ class Vote(models.Model):
     choice = models.CharField(_("vote"), max_length=32, choices=Choice.choices)
     conditions = models.TextField(_("conditions"), blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    # Set when the office recorded the vote as given at a meeting in a room; empty when the
+    # member voted online.
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     cast_at = models.DateTimeField(_("cast at"), auto_now_add=True)
     changed_at = models.DateTimeField(_("changed at"), auto_now=True)
 

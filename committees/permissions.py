@@ -38,6 +38,8 @@ reads_case_before_their_committee = is_committee_member & is_before_their_commit
 add_rule("committees.view_ballots", is_network_staff | is_committee_member)
 add_rule("committees.view_ballot", is_network_staff | sits_on_ballot_committee)
 add_rule("committees.manage_ballots", is_network_staff)
+# A meeting held in a room: the office types in how each member voted there.
+add_rule("committees.record_meeting_votes", is_network_staff)
 add_rule("committees.vote", is_committee_member & sits_on_ballot_committee)
 # A person closes a ballot (the deadline task closes without one: committees.services).
 add_rule("committees.close_ballot", is_network_staff | chairs_ballot_committee)

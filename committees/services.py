@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -58,6 +58,14 @@ def ballot_open(
         errors["meeting_on"] = _("A meeting needs its date and time.")
     if not applications:
         errors["applications"] = _("Please choose at least one application.")
+    # Lock the chosen applications (in one order, so two requests cannot deadlock) and read
+    # their status fresh: what the page showed may have changed since.
+    applications = list(
+        Application.objects.select_for_update()
+        .filter(pk__in=[a.pk for a in applications])
+        .select_related("quarter")
+        .order_by("pk")
+    )
     ready = set(selectors.ready_for_committee(committee=committee).values_list("pk", flat=True))
     not_ready = [a.reference for a in applications if a.pk not in ready]
     if not_ready:
@@ -78,10 +86,27 @@ def ballot_open(
     )
     for application in applications:
         if application.status != S.BEFORE_COMMITTEE:
-            application_transition(application=application, name="present", actor=actor)
-        BallotCase.objects.create(
-            ballot=ballot, application=application, quarter_id=application.quarter_id
-        )
+            application_transition(
+                application=application, name="present", actor=actor, by_committee=True
+            )
+        try:
+            # A savepoint, so that the constraint's refusal can be told as a message.
+            with transaction.atomic():
+                BallotCase.objects.create(
+                    ballot=ballot, application=application, quarter_id=application.quarter_id
+                )
+        except IntegrityError:
+            # Another ballot took it a moment ago (two people, or a double click): the
+            # database holds an application to one open ballot.
+            raise ValidationError(
+                {
+                    "applications": _(
+                        "%(ref)s has just been put on another open ballot. Please reload the "
+                        "page and choose again."
+                    )
+                    % {"ref": application.reference}
+                }
+            ) from None
     audit_record(
         actor=actor,
         action="ballot.opened",
@@ -144,6 +169,61 @@ def vote_cast(
 
 
 @transaction.atomic
+def meeting_vote_record(
+    *,
+    case: BallotCase,
+    member: User,
+    choice: str,
+    actor: User,
+    conditions: str = "",
+    comment: str = "",
+) -> Vote:
+    """The office records a member's vote (or declared conflict of interest) as given at a
+    meeting held in a room. The committee still decides: the result follows from these votes
+    by its rules when the ballot closes, as for an online vote."""
+    case.ballot = Ballot.objects.select_for_update().get(pk=case.ballot_id)
+    ballot = case.ballot
+    if not actor.has_perm("committees.record_meeting_votes", ballot):
+        raise PermissionDenied
+    if ballot.kind != Ballot.Kind.MEETING:
+        raise ValidationError(
+            _("Votes are recorded for a meeting only; in a written procedure members vote online.")
+        )
+    if ballot.status != Ballot.Status.OPEN:
+        raise ValidationError(_("This ballot is closed: votes can no longer be cast or changed."))
+    if not selectors.is_member(
+        user=member, committee=ballot.committee, day=selectors.ballot_day(ballot)
+    ):
+        raise ValidationError(
+            {"member": _("Only members of the committee on the meeting's day vote.")}
+        )
+    if choice not in C.values:
+        raise ValidationError({"choice": _("Please choose the member's vote.")})
+    if choice == C.APPROVE_WITH_CONDITIONS and not conditions.strip():
+        raise ValidationError({"conditions": _("Please write out the conditions.")})
+    vote, created = Vote.objects.update_or_create(
+        case=case,
+        member=member,
+        defaults={
+            "quarter_id": case.quarter_id,
+            "choice": choice,
+            "conditions": conditions.strip() if choice == C.APPROVE_WITH_CONDITIONS else "",
+            "comment": comment.strip(),
+            "recorded_by": actor,
+        },
+    )
+    ballot.attendees.add(member)
+    audit_record(
+        actor=actor,
+        action="vote.recorded",
+        obj=case.application,
+        quarter_id=case.quarter_id,
+        changes={"member": str(member), "changed": not created},
+    )
+    return vote
+
+
+@transaction.atomic
 def case_recuse(*, case: BallotCase, member: User, reason: str = "") -> Vote:
     """Declare a conflict of interest: no vote on this case, and not counted for its quorum."""
     case.ballot = Ballot.objects.select_for_update(of=("self",)).get(pk=case.ballot_id)
@@ -202,6 +282,15 @@ def ballot_close(*, ballot: Ballot, actor: User | None) -> Ballot:
                 .values_list("conditions", flat=True)
             )
         step = DECISION_STEPS.get(outcome.result)
+        if outcome.result == R.NO_QUORUM and case.application.status == S.BEFORE_COMMITTEE:
+            # No decision: the application waits for a new ballot, and its history says why.
+            application_transition(
+                application=case.application,
+                name="no_quorum",
+                actor=actor,
+                comment=_no_quorum_line(ballot, outcome),
+                by_committee=True,
+            )
         if step is not None and case.application.status != S.BEFORE_COMMITTEE:
             # Withdrawn (or decided by hand) while the vote ran: the committee's result is
             # kept, but there is nothing left to carry out, and the close must not fail on it.
@@ -230,6 +319,7 @@ def ballot_close(*, ballot: Ballot, actor: User | None) -> Ballot:
                     comment=e.messages[0],
                     by_committee=True,
                 )
+        case.is_open = False
         case.save()
     ballot.status = Ballot.Status.CLOSED
     ballot.closed_at = timezone.now()
@@ -244,6 +334,18 @@ def ballot_close(*, ballot: Ballot, actor: User | None) -> Ballot:
     )
     _notify("notify_ballot_result", ballot)
     return ballot
+
+
+def _no_quorum_line(ballot: Ballot, outcome: rules.CaseResult) -> str:
+    return _(
+        "%(ballot)s closed without quorum: %(taking_part)s of %(eligible)s eligible members "
+        "voted, %(needed)s were needed. Please put the application on a new ballot."
+    ) % {
+        "ballot": ballot.title,
+        "taking_part": outcome.taking_part,
+        "eligible": outcome.eligible,
+        "needed": outcome.quorum_needed,
+    }
 
 
 def _minute_line(outcome: rules.CaseResult) -> str:

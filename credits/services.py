@@ -27,7 +27,7 @@ from .models import (
     Borrower,
     CapacityReservation,
 )
-from .workflow import APPROVED_STATES, COMMITTEE_DECISIONS, DECIDED_STATES, TRANSITIONS
+from .workflow import APPROVED_STATES, COMMITTEE_STEPS, DECIDED_STATES, TRANSITIONS
 
 BORROWER_FIELDS = (
     "first_name",
@@ -403,10 +403,10 @@ def application_transition(
 ) -> Application:
     """Move an application along the workflow table, if this actor may and its rule holds.
 
-    `by_committee`: the committee's decision taken by closing its ballot
-    (`committees.services.ballot_close`, which checked who may close); only the decision
-    steps accept it, and then the acting person needs no back-office role (a chair closing,
-    or no one when the deadline closes it).
+    `by_committee`: a step of the committee's process (`workflow.COMMITTEE_STEPS`), taken by
+    `committees.services` when a ballot is opened or closed (they checked who may open or
+    close it): only those steps accept it, they accept nothing else, and the acting person
+    needs no role of the table (a chair closing, or no one when the deadline closes it).
 
     An approval reserves its amount against the quarter's lending capacity and is refused
     when the capacity does not suffice; leaving an approval releases the reservation.
@@ -422,7 +422,7 @@ def application_transition(
             % {"status": application.get_status_display(), "step": transition.label}
         )
     if by_committee:
-        if name not in COMMITTEE_DECISIONS:
+        if name not in COMMITTEE_STEPS:
             raise ValidationError(_("This step does not exist."))
     elif actor is None:
         raise ValueError("Only a committee's decision is taken without an acting person.")

@@ -24,8 +24,13 @@ OPEN_STATES = frozenset({S.DRAFT, S.SUBMITTED, S.PREPARED, S.BEFORE_COMMITTEE, S
 APPROVED_STATES = frozenset({S.APPROVED, S.APPROVED_WITH_CONDITIONS})
 DECIDED_STATES = APPROVED_STATES | {S.REJECTED}
 FINAL_STATES = DECIDED_STATES | {S.WITHDRAWN, S.LAPSED}
-# The committee's decisions: recorded by the back office, or by closing an online ballot.
+# Only the award committee decides (DOMAIN.md, "The credit decision"): putting an application
+# before it and the results of its ballot are steps nobody takes by hand. No role has them;
+# `committees.services` takes them with `by_committee=True` when a ballot is opened or closed,
+# after checking who may open or close it.
 COMMITTEE_DECISIONS = frozenset({"approve", "approve_with_conditions", "reject", "defer"})
+COMMITTEE_STEPS = COMMITTEE_DECISIONS | {"present", "no_quorum"}
+NOBODY: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -65,19 +70,16 @@ TRANSITIONS: dict[str, Transition] = {
             "present",
             frozenset({S.PREPARED, S.DEFERRED}),
             S.BEFORE_COMMITTEE,
-            BACK_OFFICE,
+            NOBODY,
             _("Put before the committee"),
         ),
-        # The committee's decision, recorded by the back office (online voting records it
-        # through the same transitions).
-        Transition(
-            "approve", frozenset({S.BEFORE_COMMITTEE}), S.APPROVED, BACK_OFFICE, _("Approve")
-        ),
+        # The committee's results, carried out when its ballot closes.
+        Transition("approve", frozenset({S.BEFORE_COMMITTEE}), S.APPROVED, NOBODY, _("Approve")),
         Transition(
             "approve_with_conditions",
             frozenset({S.BEFORE_COMMITTEE}),
             S.APPROVED_WITH_CONDITIONS,
-            BACK_OFFICE,
+            NOBODY,
             _("Approve with conditions"),
             needs_conditions=True,
         ),
@@ -85,7 +87,7 @@ TRANSITIONS: dict[str, Transition] = {
             "reject",
             frozenset({S.BEFORE_COMMITTEE}),
             S.REJECTED,
-            BACK_OFFICE,
+            NOBODY,
             _("Reject"),
             needs_comment=True,
         ),
@@ -93,8 +95,18 @@ TRANSITIONS: dict[str, Transition] = {
             "defer",
             frozenset({S.BEFORE_COMMITTEE}),
             S.DEFERRED,
-            BACK_OFFICE,
+            NOBODY,
             _("Defer"),
+            needs_comment=True,
+        ),
+        # A ballot closed without quorum: the application stays before the committee and waits
+        # for a new ballot; the step records that in its history.
+        Transition(
+            "no_quorum",
+            frozenset({S.BEFORE_COMMITTEE}),
+            S.BEFORE_COMMITTEE,
+            NOBODY,
+            _("No decision: the committee's quorum was not reached"),
             needs_comment=True,
         ),
         Transition(

@@ -58,7 +58,9 @@ def race(applications, staff) -> tuple[list[int], list[ValidationError]]:
             barrier.wait(timeout=30)
             with scopes_disabled(), translation.override("en"):
                 try:
-                    application_transition(application=application, name="approve", actor=staff)
+                    application_transition(
+                        application=application, name="approve", actor=staff, by_committee=True
+                    )
                 except ValidationError as e:
                     with lock:
                         refused.append(e)

@@ -391,7 +391,7 @@ def test_without_quorum_the_case_stays_open_and_goes_on_a_new_ballot(board, ball
 
     assert second.cases.get().application == application
     # Already before the committee: no second "present" step.
-    assert application.transitions.filter(to_status=S.BEFORE_COMMITTEE).count() == 1
+    assert application.transitions.filter(from_status=S.PREPARED).count() == 1
 
 
 def test_decided_cases_move_the_applications_through_the_workflow(board):

@@ -7,8 +7,11 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from committees import services as committee_services
+from committees.models import Ballot, Committee
 from credits import services
 from credits.forms import TransitionForm
 from credits.models import Application, ApplicationTransition
@@ -111,7 +114,7 @@ def test_only_the_roles_of_the_transition_table_take_a_step(network, name, sourc
 
 def test_a_step_not_possible_in_this_state_is_refused_with_a_message(network):
     application = network.own_application  # a draft
-    response = step(network.staff, application, "approve")
+    response = step(network.staff, application, "prepare", {"comment": ""})
     assert response.status_code == 400
     assert messages_of(response)
     assert fresh(application).status == S.DRAFT
@@ -161,52 +164,34 @@ def test_the_checklist_shows_what_is_missing_before_submitting(network):
     assert response.context["workflow_withdraw"] is not None
 
 
-@pytest.mark.parametrize(
-    ("name", "source"),
-    [("reject", S.BEFORE_COMMITTEE), ("defer", S.BEFORE_COMMITTEE), ("return", S.SUBMITTED)],
-)
-def test_reject_defer_and_return_need_a_reason(network, name, source):
+def test_returning_to_the_advisor_needs_a_reason(network):
     application = network.own_application
-    put_in(application, source)
-    response = step(network.staff, application, name, {"comment": "   "})
+    put_in(application, S.SUBMITTED)
+    response = step(network.staff, application, "return", {"comment": "   "})
     assert response.status_code == 400
-    assert fresh(application).status == source
+    assert fresh(application).status == S.SUBMITTED
     assert transitions_of(application) == []
-    steps = [
-        *response.context["workflow_decisions"],
-        response.context["workflow_return"],
-    ]
-    [form] = [s.form for s in steps if s is not None and s.name == name]
-    assert form.errors["comment"]
+    assert response.context["workflow_return"].form.errors["comment"]
 
-    response = step(network.staff, application, name, {"comment": "Unterlagen fehlen."})
+    response = step(network.staff, application, "return", {"comment": "Unterlagen fehlen."})
     assert response.status_code == 302
     [record] = transitions_of(application)
     assert record.comment == "Unterlagen fehlen."
 
 
-def test_approval_with_conditions_needs_the_conditions_and_stores_them(network):
+@pytest.mark.parametrize(
+    "name", ["present", "approve", "approve_with_conditions", "reject", "defer"]
+)
+def test_staff_cannot_take_the_committees_steps_on_the_page(network, name):
+    # Only the committee decides, through its ballot; presenting means putting on a ballot.
     application = network.own_application
-    put_in(application, S.BEFORE_COMMITTEE)
-    response = step(network.staff, application, "approve_with_conditions", {"conditions": ""})
-    assert response.status_code == 400
-    [form] = [
-        s.form
-        for s in response.context["workflow_decisions"]
-        if s.name == "approve_with_conditions"
-    ]
-    assert form.errors["conditions"]
-    assert fresh(application).status == S.BEFORE_COMMITTEE
-
-    conditions = "Nachweis der Gewerbeanmeldung vor der Auszahlung."
-    response = step(
-        network.staff, application, "approve_with_conditions", {"conditions": conditions}
-    )
-    assert response.status_code == 302
-    application = fresh(application)
-    assert application.status == S.APPROVED_WITH_CONDITIONS
-    assert application.conditions == conditions
-    assert application.decided_at is not None
+    source = S.PREPARED if name == "present" else S.BEFORE_COMMITTEE
+    put_in(application, source)
+    response = step(network.staff, application, name)
+    assert response.status_code == 403
+    assert fresh(application).status == source
+    assert transitions_of(application) == []
+    assert messages_of(response)  # the 403 says why
 
 
 def test_withdrawal_needs_an_outcome_and_stores_it(network):
@@ -238,14 +223,14 @@ def test_an_unknown_outcome_is_refused(network):
 
 def test_every_step_is_recorded_and_shown_on_the_page(network):
     application = network.own_application
-    put_in(application, S.BEFORE_COMMITTEE)
-    step(network.staff, application, "defer", {"comment": "Businessplan überarbeiten"})
+    put_in(application, S.SUBMITTED)
+    step(network.staff, application, "return", {"comment": "Businessplan überarbeiten"})
     [record] = transitions_of(application)
-    assert (record.from_status, record.to_status) == (S.BEFORE_COMMITTEE, S.DEFERRED)
+    assert (record.from_status, record.to_status) == (S.SUBMITTED, S.DRAFT)
     assert record.actor == network.staff
     [audit] = status_audits(application)
     assert audit.actor == network.staff
-    assert audit.changes["to"] == S.DEFERRED
+    assert audit.changes["to"] == S.DRAFT
 
     for user in (network.advisor, network.staff):
         response = client_for(user).get(reverse("application_detail", args=[application.pk]))
@@ -286,9 +271,11 @@ def test_people_who_take_no_steps_see_none(network):
     assert context["workflow_withdraw"] is not None  # the advisor may still withdraw
     assert context["can_prepare"] is False
 
+    # Before the committee, the committee decides: staff have nothing to record by hand.
     response = client_for(network.staff).get(reverse("application_detail", args=[application.pk]))
-    names = [s.name for s in response.context["workflow_decisions"]]
-    assert names == ["approve", "approve_with_conditions", "reject", "defer"]
+    assert response.context["workflow_decisions"] == []
+    assert response.context["workflow_forward"] == []
+    assert response.context["workflow_withdraw"] is not None
 
 
 # --- The decision template: the back office's page ------------------------------------------
@@ -414,12 +401,23 @@ def test_from_draft_to_approval_through_the_pages(network):
     assert response.status_code == 302
     assert fresh(application).status == S.PREPARED
 
-    response = step(network.staff, application, "present", {"comment": ""})
-    assert response.status_code == 302
-    assert fresh(application).status == S.BEFORE_COMMITTEE
-
-    response = step(network.staff, application, "approve", {"comment": "Einstimmig."})
-    assert response.status_code == 302
+    # The committee decides: its ballot puts the application before it, and closing it after
+    # the members voted approves (the committee's pages have their own tests).
+    with scopes_disabled():
+        committee = Committee.objects.get(quarter=application.quarter)
+        ballot = committee_services.ballot_open(
+            committee=committee,
+            kind=Ballot.Kind.MEETING,
+            title="Sitzung",
+            applications=[application],
+            actor=network.staff,
+            meeting_on=timezone.now(),
+        )
+        assert fresh(application).status == S.BEFORE_COMMITTEE
+        committee_services.vote_cast(
+            case=ballot.cases.get(), member=network.committee_member, choice="approve"
+        )
+        committee_services.ballot_close(ballot=ballot, actor=network.staff)
     application = fresh(application)
     assert application.status == S.APPROVED
     assert application.decided_at is not None
@@ -432,7 +430,7 @@ def test_from_draft_to_approval_through_the_pages(network):
         (S.PREPARED, S.BEFORE_COMMITTEE),
         (S.BEFORE_COMMITTEE, S.APPROVED),
     ]
-    assert "Einstimmig." in detail.content.decode()
+    assert "Vergabeausschuss: 1 Ja" in detail.content.decode()
     # Approved: the loan can still be given up (withdrawn), which frees the fund's capacity.
     assert detail.context["workflow_withdraw"] is not None
     assert detail.context["workflow_forward"] == []

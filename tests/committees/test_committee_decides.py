@@ -1,0 +1,231 @@
+"""Only the award committee decides: the back office prepares and carries out, and a meeting in
+a room is recorded as the committee's ballot. An application is on one open ballot at most,
+and a ballot without quorum is seen on the application."""
+
+import threading
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, connections, transaction
+from django.utils import translation
+from django_scopes import scopes_disabled
+
+from committees import selectors, services
+from committees.models import Ballot, BallotCase, Vote
+from credits.models import Application
+from credits.services import application_transition
+from credits.workflow import COMMITTEE_STEPS, TRANSITIONS, available_transitions
+from miqua.accounts.models import Role
+
+from .conftest import cast, open_meeting, open_written, prepared_application
+
+S = Application.Status
+C = Vote.Choice
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # The messages are asserted in English; the German catalogue has its own tests.
+    with translation.override("en"):
+        yield
+
+
+@pytest.mark.parametrize("name", sorted(COMMITTEE_STEPS))
+def test_no_role_takes_a_committee_step_by_hand(name):
+    assert TRANSITIONS[name].roles == frozenset()
+
+
+def test_staff_cannot_record_an_approval_while_the_ballot_is_open(board):
+    application = prepared_application(board.network)
+    open_written(board, [application])
+    application.refresh_from_db()
+    assert application.status == S.BEFORE_COMMITTEE
+    assert available_transitions(application=application, role=Role.STAFF) == [
+        TRANSITIONS["withdraw"]
+    ]
+    with pytest.raises(ValidationError, match="not a step for your role"):
+        application_transition(application=application, name="approve", actor=board.staff)
+    application.refresh_from_db()
+    assert application.status == S.BEFORE_COMMITTEE
+    assert not application.reservations.exists()
+
+
+def test_staff_cannot_approve_after_a_ballot_without_quorum(board):
+    application = prepared_application(board.network)
+    ballot = open_written(board, [application])
+    services.ballot_close(ballot=ballot, actor=board.staff)  # nobody voted
+    with pytest.raises(ValidationError, match="not a step for your role"):
+        application_transition(application=application, name="approve", actor=board.staff)
+
+
+def test_presenting_by_hand_is_refused_a_ballot_presents(board):
+    application = prepared_application(board.network)
+    with pytest.raises(ValidationError, match="not a step for your role"):
+        application_transition(application=application, name="present", actor=board.staff)
+    open_written(board, [application])
+    application.refresh_from_db()
+    assert application.status == S.BEFORE_COMMITTEE
+    step = application.transitions.get(to_status=S.BEFORE_COMMITTEE)
+    assert step.actor == board.staff
+
+
+def test_a_ballot_without_quorum_is_written_into_the_applications_history(board):
+    application = prepared_application(board.network)
+    ballot = open_written(board, [application])
+    (case,) = ballot.cases.all()
+    cast(case, board.members[:2])  # two of five: no quorum
+
+    services.ballot_close(ballot=ballot, actor=board.chair)
+
+    application.refresh_from_db()
+    assert application.status == S.BEFORE_COMMITTEE
+    last = application.transitions.order_by("-id").first()
+    assert (last.from_status, last.to_status) == (S.BEFORE_COMMITTEE, S.BEFORE_COMMITTEE)
+    assert last.actor == board.chair
+    assert "2 of 5" in last.comment and "3 were needed" in last.comment
+    # ... and it waits where staff look for work: ready for a new ballot.
+    assert application in selectors.ready_for_committee(committee=board.committee)
+
+
+def test_the_database_holds_an_application_to_one_open_ballot(board):
+    application = prepared_application(board.network)
+    open_written(board, [application])
+    other = Ballot.objects.create(
+        committee=board.committee,
+        kind=Ballot.Kind.MEETING,
+        title="Zweite",
+        meeting_on=application.created_at,
+        opened_by=board.staff,
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        BallotCase.objects.create(
+            ballot=other, application=application, quarter_id=application.quarter_id
+        )
+
+
+def test_after_the_close_the_application_can_go_on_a_new_ballot(board):
+    application = prepared_application(board.network)
+    ballot = open_written(board, [application])
+    services.ballot_close(ballot=ballot, actor=board.staff)
+    assert not BallotCase.objects.filter(application=application, is_open=True).exists()
+
+    second = open_written(board, [application])
+
+    assert second.cases.get().is_open
+
+
+def test_staff_record_the_votes_of_a_meeting_and_the_rules_decide(board):
+    application = prepared_application(board.network)
+    ballot = open_meeting(board, [application])
+    (case,) = ballot.cases.all()
+    for member in board.members[:3]:
+        services.meeting_vote_record(case=case, member=member, choice=C.APPROVE, actor=board.staff)
+    services.meeting_vote_record(
+        case=case, member=board.members[3], choice=C.REJECT, actor=board.staff
+    )
+
+    services.ballot_close(ballot=ballot, actor=board.staff)
+
+    case.refresh_from_db()
+    application.refresh_from_db()
+    assert case.result == BallotCase.Result.APPROVED
+    assert (case.reasoning["yes"], case.reasoning["no"]) == (3, 1)
+    assert application.status == S.APPROVED
+    assert set(ballot.attendees.all()) == set(board.members[:4])
+    assert {v.recorded_by for v in case.votes.all()} == {board.staff}
+
+
+def test_a_recorded_meeting_vote_can_be_corrected_until_the_close(board):
+    application = prepared_application(board.network)
+    ballot = open_meeting(board, [application])
+    (case,) = ballot.cases.all()
+    services.meeting_vote_record(case=case, member=board.chair, choice=C.REJECT, actor=board.staff)
+    services.meeting_vote_record(case=case, member=board.chair, choice=C.APPROVE, actor=board.staff)
+    assert list(case.votes.values_list("choice", flat=True)) == [C.APPROVE]
+
+
+def test_meeting_votes_are_recorded_by_the_office_only(board):
+    application = prepared_application(board.network)
+    ballot = open_meeting(board, [application])
+    (case,) = ballot.cases.all()
+    for outsider in (board.chair, board.network.advisor):
+        with pytest.raises(PermissionDenied):
+            services.meeting_vote_record(
+                case=case, member=board.chair, choice=C.APPROVE, actor=outsider
+            )
+    assert not case.votes.exists()
+
+
+def test_meeting_votes_only_for_members_on_a_meeting_ballot(board):
+    application = prepared_application(board.network)
+    meeting = open_meeting(board, [application])
+    (case,) = meeting.cases.all()
+    with pytest.raises(ValidationError, match="Only members"):
+        services.meeting_vote_record(
+            case=case, member=board.network.advisor, choice=C.APPROVE, actor=board.staff
+        )
+    services.ballot_close(ballot=meeting, actor=board.staff)
+    written = open_written(board, [application])
+    with pytest.raises(ValidationError, match="meeting only"):
+        services.meeting_vote_record(
+            case=written.cases.get(), member=board.chair, choice=C.APPROVE, actor=board.staff
+        )
+
+
+# --- PostgreSQL: eight "new ballot" requests at the same moment --------------------------------
+
+
+@pytest.fixture
+def postgres(transactional_db):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL)")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("status", [S.PREPARED, S.BEFORE_COMMITTEE])
+def test_eight_new_ballots_at_once_put_an_application_on_one(postgres, network, status):
+    # BEFORE_COMMITTEE without an open case: after a ballot without quorum, where no status
+    # change (and so no row lock) stands between the requests; only the database does.
+    with scopes_disabled():
+        board_committee = network.own_quarter.committees.get()
+        application = prepared_application(network)
+        Application.objects.filter(pk=application.pk).update(status=status)
+    barrier = threading.Barrier(8)
+    opened: list[int] = []
+    refused: list[ValidationError] = []
+    lock = threading.Lock()
+
+    def open_ballot(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            with scopes_disabled(), translation.override("en"):
+                try:
+                    ballot = services.ballot_open(
+                        committee=board_committee,
+                        kind=Ballot.Kind.MEETING,
+                        title=f"Sitzung {index}",
+                        applications=[Application.objects.get(pk=application.pk)],
+                        actor=network.staff,
+                        meeting_on=application.created_at,
+                    )
+                except ValidationError as e:
+                    with lock:
+                        refused.append(e)
+                else:
+                    with lock:
+                        opened.append(ballot.pk)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=open_ballot, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+
+    assert len(opened) == 1
+    assert len(refused) == 7
+    with scopes_disabled():
+        assert BallotCase.objects.filter(application=application, is_open=True).count() == 1
+        assert Ballot.objects.count() == 1
