@@ -302,3 +302,38 @@ def ballot_page(*, ballot: Ballot, user: User) -> BallotPage:
             for m in memberships
         ],
     )
+
+
+def awaiting_ballot() -> QuerySet[Application]:
+    """Applications staff must put on a ballot: prepared, deferred, or before the committee
+    without an open ballot (the last one closed without quorum)."""
+    open_cases = BallotCase.objects.filter(is_open=True)
+    return (
+        Application.objects.filter(
+            status__in=[
+                Application.Status.PREPARED,
+                Application.Status.DEFERRED,
+                Application.Status.BEFORE_COMMITTEE,
+            ]
+        )
+        .exclude(ballot_cases__in=open_cases)
+        .select_related("borrower", "quarter__municipality")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def without_quorum(*, applications: QuerySet[Application]) -> list[tuple[Application, BallotCase]]:
+    """Of `applications`, those whose last ballot closed without quorum, with that case."""
+    waiting = list(applications.filter(status=Application.Status.BEFORE_COMMITTEE))
+    last_cases: dict[int, BallotCase] = {}
+    for case in (
+        BallotCase.objects.filter(application__in=waiting, is_open=False)
+        .select_related("ballot__committee")
+        .order_by("ballot__closed_at", "pk")
+    ):
+        last_cases[case.application_id] = case
+    return [
+        (a, last_cases[a.pk])
+        for a in waiting
+        if a.pk in last_cases and last_cases[a.pk].result == BallotCase.Result.NO_QUORUM
+    ]

@@ -36,8 +36,21 @@ def home(request: HttpRequest) -> HttpResponse:
             "overviews": overviews,
             "totals": quarter_selectors.totals_of(overviews),
             "application_counts": _application_counts(request),
+            **_committee_work(request),
         },
     )
+
+
+def _committee_work(request: HttpRequest) -> dict[str, object]:
+    """For the back office: what must go before a committee, and which cases a ballot left
+    without a decision (no quorum), so that nobody has to remember them."""
+    if not request.user.has_perm("committees.manage_ballots"):
+        return {}
+    awaiting = committee_selectors.awaiting_ballot()
+    return {
+        "awaiting_ballot": awaiting.count(),
+        "without_quorum": committee_selectors.without_quorum(applications=awaiting),
+    }
 
 
 def _application_counts(request: HttpRequest) -> dict[str, int] | None:
