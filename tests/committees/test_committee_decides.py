@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, connections, transaction
+from django.urls import reverse
 from django.utils import translation
 from django_scopes import scopes_disabled
 
@@ -229,3 +230,26 @@ def test_eight_new_ballots_at_once_put_an_application_on_one(postgres, network, 
     with scopes_disabled():
         assert BallotCase.objects.filter(application=application, is_open=True).count() == 1
         assert Ballot.objects.count() == 1
+
+
+def test_a_case_without_quorum_waits_on_the_staff_home_and_in_the_history(board, client):
+    application = prepared_application(board.network)
+    ballot = open_written(board, [application])
+    cast(ballot.cases.get(), board.members[:1])
+    services.ballot_close(ballot=ballot, actor=board.staff)
+
+    board.staff.language = "en"
+    board.staff.save(update_fields=["language"])
+    client.force_login(board.staff)
+    home = client.get(reverse("home"))
+    assert home.context["awaiting_ballot"] == 1
+    assert home.context["without_quorum"] == [(application, ballot.cases.get())]
+    assert f"?committee={board.committee.pk}" in home.content.decode()
+
+    page = client.get(reverse("application_detail", args=[application.pk])).content.decode()
+    assert "No decision" in page and "1 of 5 eligible members voted, 3 were needed" in page
+
+
+def test_advisors_do_not_get_the_committee_work_on_their_home(board, client):
+    client.force_login(board.network.advisor)
+    assert "without_quorum" not in client.get(reverse("home")).context
