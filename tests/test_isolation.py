@@ -377,7 +377,9 @@ def _target(quarter: Quarter, advisor: User) -> Target:
             status=Ballot.Status.CLOSED if closed else Ballot.Status.OPEN,
             closed_at=timezone.now() if closed else None,
         )
-        BallotCase.objects.create(ballot=ballot, application=submitted, quarter=quarter)
+        BallotCase.objects.create(
+            ballot=ballot, application=submitted, quarter=quarter, is_open=not closed
+        )
         ballots.append(ballot)
     return Target(quarter, application, submitted, guarantee, document, *ballots)
 

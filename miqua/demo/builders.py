@@ -7,10 +7,11 @@ run changes nothing and edits made to the demo data survive; only objects someon
 back.
 
 The applications are made the way people make them: through the services, with the advisor
-entering and submitting and the back office preparing, presenting and recording the decision,
-so their transitions, audit entries and rules are real. Each is keyed on its quarter, its
-borrower's names and date of birth and its business name; one that exists is skipped entirely,
-and counts as one object (its borrower, guarantors and steps go with it). The ballots are made
+entering and submitting, the back office preparing, and the committee deciding on a ballot (a
+meeting the office records), so their transitions, audit entries and rules are real. Each is
+keyed on its quarter, its borrower's names and date of birth and its business name; one that
+exists is skipped entirely, and counts as one object (its borrower, guarantors and steps go
+with it). The ballots are made
 the same way, through the committee services (open, vote, close), keyed on committee and
 title, and count as one object with their cases and votes; one whose applications are no
 longer ready for the committee is left out with a warning. The network, the users and the
@@ -31,13 +32,13 @@ from committees import services as committee_services
 from committees.models import Ballot, Committee, CommitteeMembership, Vote
 from credits import services as credit_services
 from credits.models import Application, Borrower, Loan, LoanProduct
-from credits.workflow import TRANSITIONS
+from credits.workflow import COMMITTEE_DECISIONS, TRANSITIONS
 from guarantors import selectors as guarantor_selectors
 from guarantors import services as guarantor_services
 from miqua.accounts.models import Role, User
 from quarters.models import FundContribution, LiabilityFund, Municipality, Organisation, Quarter
 
-from .applications import DEMO_APPLICATIONS, DemoApplication
+from .applications import DEMO_APPLICATIONS, DemoApplication, Step
 from .ballots import BALLOTS, BallotSpec
 from .loans import PAST_LOANS, PRODUCT_NAME, PRODUCT_TERMS
 from .network import (
@@ -262,6 +263,13 @@ def make_application(spec: DemoApplication, quarter: Quarter, advisor: User, sta
             guarantor_data=None if known else new_guarantor,
         )
     for step in spec.steps:
+        if step.name == "present":
+            # Putting it before the committee means putting it on a ballot: the decision step
+            # that follows (or a ballot of BALLOTS) does that.
+            continue
+        if step.name in COMMITTEE_DECISIONS:
+            decide_at_a_meeting(application, step, staff)
+            continue
         actor = advisor if Role.ADVISOR in TRANSITIONS[step.name].roles else staff
         if step.name == "prepare":
             credit_services.application_prepare(
@@ -279,6 +287,45 @@ def make_application(spec: DemoApplication, quarter: Quarter, advisor: User, sta
             outcome=step.outcome,
             outcome_note=step.outcome_note,
         )
+
+
+# How the members voted at the meeting that took a demo decision.
+MEETING_VOTES = {
+    "approve": Vote.Choice.APPROVE,
+    "approve_with_conditions": Vote.Choice.APPROVE_WITH_CONDITIONS,
+    "reject": Vote.Choice.REJECT,
+    "defer": Vote.Choice.ABSTAIN,
+}
+
+
+def decide_at_a_meeting(application: Application, step: Step, staff: User) -> None:
+    """Only the committee decides: the office records the meeting of the application's
+    committee as a ballot, every member voting as the decision says, and closes it; the rules
+    then decide as they would online."""
+    committee = Committee.objects.filter(
+        models.Q(quarter=application.quarter_id)
+        | models.Q(municipality=application.quarter.municipality_id)
+    ).first()
+    ballot = committee_services.ballot_open(
+        committee=committee,
+        kind=Ballot.Kind.MEETING,
+        title=f"Sitzung zu {application.business_name}",
+        applications=[application],
+        actor=staff,
+        meeting_on=timezone.now(),
+        location="Quartiersbüro",
+    )
+    case = ballot.cases.get()
+    for member in committee_selectors.ballot_members(ballot=ballot):
+        committee_services.meeting_vote_record(
+            case=case,
+            member=member,
+            choice=MEETING_VOTES[step.name],
+            conditions=step.conditions,
+            comment=step.comment,
+            actor=staff,
+        )
+    committee_services.ballot_close(ballot=ballot, actor=staff)
 
 
 def build_ballots(seeder: Seeder, *, warn: Callable[[str], None]) -> None:

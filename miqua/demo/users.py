@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from miqua.accounts.models import Role
 
-from .network import COMMITTEE_MARXLOH, COMMITTEE_OF
+from .network import COMMITTEE_HOCHFELD, COMMITTEE_MARXLOH, COMMITTEE_OF
 
 PASSWORD = "miqua-demo"  # noqa: S105 -- the published demo password, printed by seed_demo
 # The members of the Offenbach committee sit on it since the network started.
@@ -80,35 +80,36 @@ USERS: tuple[UserSpec, ...] = (
         organisation="GBO",
         committees=(COMMITTEE_OF,),
     ),
-    # The Duisburg-Marxloh committee, chaired by the city's member.
+    # The Duisburg partners send the same people to the committees of Marxloh and Hochfeld,
+    # chaired by the city's member.
     UserSpec(
         "frank.schulte@miqua.example",
         "Frank Schulte",
         Role.COMMITTEE_MEMBER,
         organisation="Stadt Duisburg",
-        committees=(COMMITTEE_MARXLOH,),
-        chairs=(COMMITTEE_MARXLOH,),
+        committees=(COMMITTEE_MARXLOH, COMMITTEE_HOCHFELD),
+        chairs=(COMMITTEE_MARXLOH, COMMITTEE_HOCHFELD),
     ),
     UserSpec(
         "sandra.kuepper@miqua.example",
         "Sandra Küpper",
         Role.COMMITTEE_MEMBER,
         organisation="Sparkasse Duisburg",
-        committees=(COMMITTEE_MARXLOH,),
+        committees=(COMMITTEE_MARXLOH, COMMITTEE_HOCHFELD),
     ),
     UserSpec(
         "murat.kilic@miqua.example",
         "Murat Kılıç",
         Role.COMMITTEE_MEMBER,
         organisation="EG DU",
-        committees=(COMMITTEE_MARXLOH,),
+        committees=(COMMITTEE_MARXLOH, COMMITTEE_HOCHFELD),
     ),
     UserSpec(
         "dirk.lehmann@miqua.example",
         "Dirk Lehmann",
         Role.COMMITTEE_MEMBER,
         organisation="Jobcenter Duisburg",
-        committees=(COMMITTEE_MARXLOH,),
+        committees=(COMMITTEE_MARXLOH, COMMITTEE_HOCHFELD),
     ),
     UserSpec(
         "city.leipzig@miqua.example",

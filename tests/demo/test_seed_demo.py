@@ -381,7 +381,8 @@ def test_seed_demo_users_see_what_their_role_promises():
     assert sees("advisor.duisburg@miqua.example") == QUARTERS["duisburg"]
     assert sees("committee.offenbach@miqua.example") == {"offenbach-oestliche-innenstadt"}
     assert sees("ingrid.hartmann@miqua.example") == {"offenbach-oestliche-innenstadt"}
-    assert sees("frank.schulte@miqua.example") == {"duisburg-marxloh"}
+    # The Duisburg partners send the same people to the committees of Marxloh and Hochfeld.
+    assert sees("frank.schulte@miqua.example") == QUARTERS["duisburg"]
     assert sees("city.leipzig@miqua.example") == QUARTERS["leipzig"]
 
 
@@ -442,7 +443,9 @@ def test_seed_demo_offenbach_has_an_open_written_procedure_the_demo_login_can_vo
     seed()
 
     with scopes_disabled():
-        ballot = Ballot.objects.select_related("committee").get(committee__name=COMMITTEE_OF)
+        ballot = Ballot.objects.select_related("committee").get(
+            committee__name=COMMITTEE_OF, status=Ballot.Status.OPEN
+        )
         case = ballot.cases.select_related("application").get()
         voters = set(case.votes.values_list("member__email", flat=True))
         choices = set(case.votes.values_list("choice", flat=True))
@@ -466,7 +469,9 @@ def test_seed_demo_duisburg_marxloh_has_a_closed_meeting_that_approved_celik():
     seed()
 
     with scopes_disabled():
-        ballot = Ballot.objects.get(committee__name=COMMITTEE_MARXLOH)
+        ballot = Ballot.objects.get(
+            committee__name=COMMITTEE_MARXLOH, title="Sitzung im Bezirksrathaus Hamborn"
+        )
         case = ballot.cases.select_related("application").get()
         present = set(ballot.attendees.values_list("email", flat=True))
         recused = case.votes.get(choice=Vote.Choice.RECUSED)
@@ -494,7 +499,7 @@ def test_seed_demo_meeting_has_minutes(settings):
     seed()
 
     with scopes_disabled():
-        ballot = Ballot.objects.get(status=Ballot.Status.CLOSED)
+        ballot = Ballot.objects.get(title="Sitzung im Bezirksrathaus Hamborn")
         content = committee_pdf.minutes_pdf(ballot=ballot)
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).replace(
         "\u00a0", " "
@@ -510,8 +515,27 @@ def test_seed_demo_sends_no_mail_for_its_ballots(transactional_db):
     seed()
 
     with scopes_disabled():
-        assert Ballot.objects.count() == 2
+        # The two ballots of the demo and the three meetings that decided applications.
+        assert Ballot.objects.count() == 5
     assert mail.outbox == []
+
+
+def test_seed_demo_every_decision_was_taken_by_a_committee_ballot():
+    seed()
+
+    with scopes_disabled():
+        decided = Application.objects.filter(
+            status__in=[
+                Application.Status.APPROVED,
+                Application.Status.APPROVED_WITH_CONDITIONS,
+                Application.Status.REJECTED,
+            ]
+        )
+        assert decided.count() >= 3
+        for application in decided:
+            case = application.ballot_cases.get(ballot__status=Ballot.Status.CLOSED)
+            assert case.result == application.status
+            assert case.reasoning["quorum_met"] is True
 
 
 def test_seed_demo_prints_the_logins_and_the_password():
