@@ -312,13 +312,16 @@ def test_staff_home_counts_the_applications_waiting_for_them(network):
     add(network.own_quarter, network.advisor, status=S.SUBMITTED)
     add(network.foreign_quarter, network.foreign_advisor, status=S.SUBMITTED)
     add(network.own_quarter, network.advisor, status=S.PREPARED)
+    add(network.foreign_quarter, network.foreign_advisor, status=S.DEFERRED)
 
     response = client_for(network.staff).get(reverse("home"))
 
     counts = response.context["application_counts"]
-    assert (counts["submitted"], counts["prepared"]) == (2, 1)
+    assert counts["submitted"] == 2
     assert f'href="{URL}?status=submitted"' in response.content.decode()
-    assert f'href="{URL}?status=prepared"' in response.content.decode()
+    # Prepared and deferred ones wait for a ballot: the link leads to putting them on one.
+    assert response.context["awaiting_ballot"] == 2
+    assert f'href="{reverse("ballot_create")}"' in response.content.decode()
 
 
 def test_advisor_home_counts_their_drafts_and_open_applications(network):
