@@ -18,6 +18,7 @@ class CommitteesConfig(AppConfig):
     verbose_name = _("Award committees")
 
     def ready(self) -> None:
+        from credits.extensions import register_application_part
         from credits.permissions import register_application_reader
         from miqua.accounts.models import Role
         from miqua.accounts.scoping import register_visible_quarters
@@ -25,6 +26,7 @@ class CommitteesConfig(AppConfig):
 
         from . import permissions  # (registers the rules)
         from .models import Ballot, BallotCase
+        from .parts import COMMITTEE
         from .selectors import member_quarter_ids
 
         audit_registry.register_action_labels(AUDIT_ACTIONS)
@@ -33,3 +35,6 @@ class CommitteesConfig(AppConfig):
         # the quarters of their committees, and the applications before those committees.
         register_visible_quarters(Role.COMMITTEE_MEMBER, member_quarter_ids)
         register_application_reader(permissions.reads_case_before_their_committee)
+        # credits does not import committees: the ballots show on the application's page
+        # through its registry.
+        register_application_part(COMMITTEE)

@@ -337,3 +337,12 @@ def without_quorum(*, applications: QuerySet[Application]) -> list[tuple[Applica
         for a in waiting
         if a.pk in last_cases and last_cases[a.pk].result == BallotCase.Result.NO_QUORUM
     ]
+
+
+def committees_for_application(*, application: Application) -> QuerySet[Committee]:
+    """The committees that decide for the application's quarter: its own, or its
+    municipality's."""
+    return Committee.objects.filter(
+        Q(quarter_id=application.quarter_id)
+        | Q(municipality_id=application.quarter.municipality_id)
+    ).order_by("name")

@@ -26,19 +26,14 @@ from .context import OVERVIEW, figures_context, steps_nav
 
 S = Application.Status
 
-# How the steps are grouped on the page: moving on, the committee's decision (recorded by the
-# back office), sending back, and withdrawing (a result too, but never the obvious button).
-FORWARD = ("submit", "prepare", "present")
-DECISIONS = ("approve", "approve_with_conditions", "reject", "defer")
+# How the steps are grouped on the page: moving on, sending back, and withdrawing (a result
+# too, but never the obvious button). Putting before the committee and its decisions are no
+# one's steps here: the committee's ballot takes them (see its panel on this page).
+FORWARD = ("submit", "prepare")
 
 BUTTONS: dict[str, Promise] = {
     "submit": gettext_lazy("Submit to the microfinancier"),
     "prepare": gettext_lazy("Mark as prepared"),
-    "present": gettext_lazy("Put before the committee"),
-    "approve": gettext_lazy("Record: approved"),
-    "approve_with_conditions": gettext_lazy("Record: approved with conditions"),
-    "reject": gettext_lazy("Record: rejected"),
-    "defer": gettext_lazy("Record: deferred"),
     "return": gettext_lazy("Return to the advisor"),
     "withdraw": gettext_lazy("Withdraw the application"),
 }
@@ -51,7 +46,6 @@ EXPLANATIONS: dict[str, Promise] = {
     "prepare": gettext_lazy(
         "The decision template is complete; the application can then be put before the committee."
     ),
-    "present": gettext_lazy("Then the committee members can see the decision template."),
     "return": gettext_lazy(
         "The advisor can change the application again. Your reason is shown to them in the history."
     ),
@@ -103,7 +97,6 @@ def workflow_context(
     by_name = {step.name: step for step in steps}
     return {
         "workflow_forward": [by_name[n] for n in FORWARD if n in by_name],
-        "workflow_decisions": [by_name[n] for n in DECISIONS if n in by_name],
         "workflow_return": by_name.get("return"),
         "workflow_withdraw": by_name.get("withdraw"),
         "workflow_missing_items": (

@@ -246,8 +246,29 @@ def test_a_case_without_quorum_waits_on_the_staff_home_and_in_the_history(board,
     assert home.context["without_quorum"] == [(application, ballot.cases.get())]
     assert f"?committee={board.committee.pk}" in home.content.decode()
 
-    page = client.get(reverse("application_detail", args=[application.pk])).content.decode()
+    response = client.get(reverse("application_detail", args=[application.pk]))
+    assert response.context["committee_without_quorum"] is True
+    page = response.content.decode()
     assert "No decision" in page and "1 of 5 eligible members voted, 3 were needed" in page
+    assert "the last ballot did not reach the quorum" in page
+    # ... with the way to a new ballot.
+    assert f"?committee={board.committee.pk}" in page
+
+
+def test_the_application_page_offers_staff_a_ballot_and_advisors_only_the_result(board, client):
+    application = prepared_application(board.network)
+    url = reverse("application_detail", args=[application.pk])
+    client.force_login(board.staff)
+    assert list(client.get(url).context["committee_ballot_committees"]) == [board.committee]
+
+    client.force_login(board.network.advisor)
+    context = client.get(url).context
+    assert context["committee_ballot_committees"] == []
+    open_written(board, [application])
+    client.force_login(board.staff)
+    context = client.get(url).context
+    assert context["committee_ballot_committees"] == []  # on an open ballot already
+    assert [c.is_open for c in context["committee_cases"]] == [True]
 
 
 def test_advisors_do_not_get_the_committee_work_on_their_home(board, client):
