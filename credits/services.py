@@ -459,7 +459,8 @@ def application_transition(
         if missing:
             raise ValidationError(
                 _("The application cannot be submitted yet. Still missing: %(items)s.")
-                % {"items": "; ".join(missing)}
+                % {"items": "; ".join(missing)},
+                code="incomplete",
             )
     if name == "prepare" and not (application.staff_assessment and application.recommendation):
         raise ValidationError(

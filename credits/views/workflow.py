@@ -55,6 +55,11 @@ def application_transition(request: HttpRequest, pk: int, name: str) -> HttpResp
                 **form.service_arguments(),
             )
         except ValidationError as e:
+            if e.code == "incomplete":
+                # The page lists what is missing right above the button: say so, not again.
+                e = ValidationError(
+                    _("The application cannot be submitted yet: please complete the list above.")
+                )
             apply_validation_error(form, e)
         else:
             messages.success(

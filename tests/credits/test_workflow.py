@@ -1,6 +1,7 @@
 """The workflow through the pages: who may take which step from which state, what each step
 needs, what it records, and the whole way from a draft to an approval."""
 
+import html
 from decimal import Decimal
 
 import pytest
@@ -148,8 +149,13 @@ def test_a_submission_below_the_minimum_amount_lists_what_is_missing(network):
     response = step(network.advisor, application, "submit", {"comment": ""})
 
     assert response.status_code == 400
+    assert response.context["workflow_missing_items"] == missing
+    # Listed once, in the checklist above the button; the button's message points to it.
+    page = response.content.decode()
+    assert page.count(html.escape(missing[0]).replace("&#x27;", "&#39;")) == 1
     [submit] = response.context["workflow_forward"]
-    assert missing[0] in " ".join(submit.form.non_field_errors())
+    assert missing[0] not in " ".join(submit.form.non_field_errors())
+    assert submit.form.non_field_errors()
     assert fresh(application).status == S.DRAFT
 
 
