@@ -18,6 +18,7 @@ from miqua.accounts.models import User
 from miqua.forms import DateInput
 
 from .models import Ballot, Committee, CommitteeMembership, Vote
+from .services import ballot_schedule_errors
 
 C = Vote.Choice
 
@@ -110,6 +111,10 @@ class BallotCreateForm(forms.Form):
     )
     title = forms.CharField(label=_("Title"), max_length=160, required=False)
 
+    SCHEDULE_FIELDS = ("deadline_date", "deadline_time", "meeting_date", "meeting_time")
+    # The service's names for the dates -> the field that shows its message.
+    SCHEDULE_FIELDS_OF = {"deadline": "deadline_date", "meeting_on": "meeting_date"}
+
     def __init__(self, *args: Any, ready: QuerySet[Application], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["applications"].queryset = ready
@@ -134,6 +139,13 @@ class BallotCreateForm(forms.Form):
                 self.add_error("meeting_time", _("Please enter the time, e.g. 17:00."))
         data["deadline"] = _moment(data.get("deadline_date"), data.get("deadline_time"))
         data["meeting_on"] = _moment(data.get("meeting_date"), data.get("meeting_time"))
+        # The service's rule for the dates, asked now, so that its message comes with the
+        # form's own (say, no application chosen) instead of one round later.
+        if kind and not any(f in self.errors for f in self.SCHEDULE_FIELDS):
+            for field, message in ballot_schedule_errors(
+                kind=kind, deadline=data["deadline"], meeting_on=data["meeting_on"]
+            ).items():
+                self.add_error(self.SCHEDULE_FIELDS_OF[field], message)
         return data
 
 

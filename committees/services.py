@@ -35,6 +35,23 @@ def _notify(task_name: str, ballot: Ballot) -> None:
     transaction.on_commit(lambda: task.delay(ballot_id=ballot.pk))
 
 
+def ballot_schedule_errors(
+    *,
+    kind: str,
+    deadline: datetime.datetime | None,
+    meeting_on: datetime.datetime | None,
+) -> dict[str, str]:
+    """When the committee decides: a written procedure until a deadline in the future, a
+    meeting on its date. The rule of `ballot_open`, also asked by the form, so that a person
+    sees every mistake of the form at once."""
+    errors: dict[str, str] = {}
+    if kind == Ballot.Kind.WRITTEN and (deadline is None or deadline <= timezone.now()):
+        errors["deadline"] = _("A written procedure needs a deadline in the future.")
+    if kind == Ballot.Kind.MEETING and meeting_on is None:
+        errors["meeting_on"] = _("A meeting needs its date and time.")
+    return errors
+
+
 @transaction.atomic
 def ballot_open(
     *,
@@ -51,11 +68,7 @@ def ballot_open(
     deadline. Prepared (or deferred) applications move to "before the committee"."""
     if not actor.has_perm("committees.manage_ballots"):
         raise PermissionDenied
-    errors: dict[str, str] = {}
-    if kind == Ballot.Kind.WRITTEN and (deadline is None or deadline <= timezone.now()):
-        errors["deadline"] = _("A written procedure needs a deadline in the future.")
-    if kind == Ballot.Kind.MEETING and meeting_on is None:
-        errors["meeting_on"] = _("A meeting needs its date and time.")
+    errors = ballot_schedule_errors(kind=kind, deadline=deadline, meeting_on=meeting_on)
     if not applications:
         errors["applications"] = _("Please choose at least one application.")
     # Lock the chosen applications (in one order, so two requests cannot deadlock) and read

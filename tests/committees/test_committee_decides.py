@@ -2,13 +2,14 @@
 a room is recorded as the committee's ballot. An application is on one open ballot at most,
 and a ballot without quorum is seen on the application."""
 
+import datetime
 import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, connections, transaction
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django_scopes import scopes_disabled
 
 from committees import selectors, services
@@ -274,3 +275,27 @@ def test_the_application_page_offers_staff_a_ballot_and_advisors_only_the_result
 def test_advisors_do_not_get_the_committee_work_on_their_home(board, client):
     client.force_login(board.network.advisor)
     assert "without_quorum" not in client.get(reverse("home")).context
+
+
+def test_the_ballot_form_reports_every_mistake_at_once(board, client):
+    prepared_application(board.network)
+    board.staff.language = "en"
+    board.staff.save(update_fields=["language"])
+    client.force_login(board.staff)
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+
+    response = client.post(
+        reverse("ballot_create") + f"?committee={board.committee.pk}",
+        {
+            "committee": board.committee.pk,
+            "kind": Ballot.Kind.WRITTEN,
+            "deadline_date": yesterday.isoformat(),
+            "deadline_time": "18:00",
+        },
+    )
+
+    assert response.status_code == 400
+    errors = response.context["form"].errors
+    assert errors["applications"] == ["Please choose at least one application."]
+    assert errors["deadline_date"] == ["A written procedure needs a deadline in the future."]
+    assert not Ballot.objects.exists()
