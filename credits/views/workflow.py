@@ -55,7 +55,7 @@ def application_transition(request: HttpRequest, pk: int, name: str) -> HttpResp
                 **form.service_arguments(),
             )
         except ValidationError as e:
-            if e.code == "incomplete":
+            if getattr(e, "code", None) == "incomplete":
                 # The page lists what is missing right above the button: say so, not again.
                 e = ValidationError(
                     _("The application cannot be submitted yet: please complete the list above.")
