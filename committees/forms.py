@@ -226,3 +226,52 @@ class AttendanceForm(forms.Form):
             },
             memberships=memberships,
         )
+
+
+# What the office can record of a member at a meeting: their vote, or their declared conflict.
+MEETING_CHOICES = [("", _("– not recorded –")), *VOTE_CHOICES, (C.RECUSED, C.RECUSED.label)]
+
+
+class MeetingVotesForm(forms.Form):
+    """How each member voted on one case at a meeting held in a room, as the office records
+    it: one choice per member of the meeting's day (empty: not recorded)."""
+
+    conditions = forms.CharField(
+        label=_("Conditions (for a yes with conditions)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(
+        self, *args: Any, memberships: list[CommitteeMembership], case_id: int, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("auto_id", f"meeting-{case_id}-%s")
+        super().__init__(*args, **kwargs)
+        self.members: dict[str, User] = {}
+        for membership in memberships:
+            name = f"member_{membership.member_id}"
+            self.members[name] = membership.member
+            self.fields[name] = forms.ChoiceField(
+                label=str(membership.member),
+                choices=MEETING_CHOICES,
+                required=False,
+            )
+        # The conditions last, below the members.
+        self.order_fields([*self.members, "conditions"])
+
+    def member_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.members]
+
+    def recorded(self) -> list[tuple[User, str]]:
+        return [
+            (member, self.cleaned_data[name])
+            for name, member in self.members.items()
+            if self.cleaned_data.get(name)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(name) for name in self.members):
+            raise forms.ValidationError(_("Please record the vote of at least one member."))
+        return data

@@ -26,6 +26,10 @@ class CaseResult:
     quorum_met: bool
     tie: bool
 
+    @property
+    def result_label(self) -> str:
+        return str(R(self.result).label)
+
     def as_reasoning(self) -> dict[str, object]:
         return asdict(self)
 

@@ -198,7 +198,10 @@ class CaseRow:
     # form on the page can carry (say, the ballot closed).
     vote_form: Any = None
     recuse_form: Any = None
+    meeting_form: Any = None
     errors: list[str] = field(default_factory=list)
+    # What the committee's rules would decide if the ballot closed now (the close's preview).
+    preview: rules.CaseResult | None = None
 
     @property
     def application(self) -> Application:
@@ -236,6 +239,8 @@ class BallotPage:
     can_vote: bool
     can_close: bool
     can_manage: bool
+    # The office types in the votes given at a meeting held in a room.
+    can_record_meeting_votes: bool
     is_member: bool
     memberships: list[CommitteeMembership]  # of the ballot's day
     attendees: frozenset[int]
@@ -278,6 +283,13 @@ def ballot_page(*, ballot: Ballot, user: User) -> BallotPage:
         if not is_open:
             by_member = {v.member_id: v for v in votes}
             row.member_votes = [(m, by_member.get(m.member_id)) for m in memberships]
+        else:
+            row.preview = rules.case_result(
+                members=len(memberships),
+                choices=[v.choice for v in votes],
+                quorum_percent=ballot.committee.quorum_percent,
+                tie_approves=ballot.committee.tie_approves,
+            )
         rows.append(row)
     attendees = frozenset(ballot.attendees.values_list("pk", flat=True))
     votes_by_case = [{v.member_id: v for v in row.votes} for row in rows]
@@ -289,6 +301,11 @@ def ballot_page(*, ballot: Ballot, user: User) -> BallotPage:
         can_vote=is_open and not passed and user.has_perm("committees.vote", ballot),
         can_close=is_open and user.has_perm("committees.close_ballot", ballot),
         can_manage=user.has_perm("committees.manage_ballots"),
+        can_record_meeting_votes=(
+            is_open
+            and ballot.kind == Ballot.Kind.MEETING
+            and user.has_perm("committees.record_meeting_votes", ballot)
+        ),
         is_member=any(m.member_id == user.pk for m in memberships),
         memberships=memberships,
         attendees=attendees,

@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +30,14 @@ from django.views.decorators.http import require_POST, require_safe
 from miqua.forms import apply_validation_error
 
 from . import selectors, services
-from .forms import AttendanceForm, BallotCreateForm, CommitteeFilterForm, RecuseForm, VoteForm
+from .forms import (
+    AttendanceForm,
+    BallotCreateForm,
+    CommitteeFilterForm,
+    MeetingVotesForm,
+    RecuseForm,
+    VoteForm,
+)
 from .models import Ballot, BallotCase, Committee, Vote
 
 CLOSED_PAGE_SIZE = 20
@@ -209,6 +217,14 @@ def _vote_initial(vote: Vote | None) -> dict[str, str]:
     return {"choice": vote.choice, "conditions": vote.conditions, "comment": vote.comment}
 
 
+def _meeting_initial(votes: list[Vote]) -> dict[str, str]:
+    initial = {f"member_{v.member_id}": v.choice for v in votes if v.recorded_by_id}
+    conditions = [v.conditions for v in votes if v.conditions and v.recorded_by_id]
+    if conditions:
+        initial["conditions"] = conditions[0]
+    return initial
+
+
 def render_ballot_detail(
     request: HttpRequest,
     ballot: Ballot,
@@ -237,9 +253,19 @@ def render_ballot_detail(
             row.recuse_form = (
                 posted if isinstance(posted, RecuseForm) else RecuseForm(case_id=row.case.pk)
             )
-        elif posted is not None:
+        elif posted is not None and not isinstance(posted, MeetingVotesForm):
             # The form cannot be shown any more: its messages stand at the case instead.
             row.errors = [*row.errors, *(e for errs in posted.errors.values() for e in errs)]
+        if page.can_record_meeting_votes:
+            row.meeting_form = (
+                posted
+                if isinstance(posted, MeetingVotesForm)
+                else MeetingVotesForm(
+                    initial=_meeting_initial(row.votes),
+                    memberships=page.memberships,
+                    case_id=row.case.pk,
+                )
+            )
     takes_attendance = page.is_open and page.is_meeting and page.can_manage
     if attendance_form is None and takes_attendance:
         attendance_form = AttendanceForm(
@@ -260,6 +286,12 @@ def render_ballot_detail(
         "can_close": page.can_close,
         "close_errors": close_errors or [],
         "can_manage": page.can_manage,
+        "can_record_meeting_votes": page.can_record_meeting_votes,
+        # The close's preview: what the rules decide on each case with the votes so far.
+        "close_preview": [(row.case, row.preview) for row in page.cases],
+        "close_without_quorum": [
+            row.case for row in page.cases if row.preview is not None and not row.preview.quorum_met
+        ],
     }
     return render(request, "committees/ballot_detail.html", context, status=status)
 
@@ -368,6 +400,55 @@ def ballot_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def meeting_votes_record(request: HttpRequest, pk: int, case_pk: int) -> HttpResponse:
+    """The office records how the members voted on a case at a meeting held in a room."""
+    ballot, case = _case_of(request, pk, case_pk)
+    if not request.user.has_perm("committees.record_meeting_votes", ballot):
+        raise PermissionDenied
+    if ballot.kind != Ballot.Kind.MEETING or ballot.status != Ballot.Status.OPEN:
+        # Online votes are the members' own; after the close the votes are the minutes.
+        messages.error(
+            request,
+            _(
+                "Votes are recorded for a meeting held in a room only, and only until the "
+                "ballot is closed."
+            ),
+        )
+        return redirect(_detail_url(ballot))
+    memberships = list(
+        selectors.memberships_on(committee=ballot.committee, day=selectors.ballot_day(ballot))
+    )
+    form = MeetingVotesForm(request.POST, memberships=memberships, case_id=case.pk)
+    if form.is_valid():
+        try:
+            # All of the case's votes or none: a refused one must not leave half recorded.
+            with transaction.atomic():
+                for member, choice in form.recorded():
+                    services.meeting_vote_record(
+                        case=case,
+                        member=member,
+                        choice=choice,
+                        conditions=form.cleaned_data["conditions"],
+                        actor=request.user,
+                    )
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The votes of the meeting on %(reference)s are recorded. The committee's "
+                    "rules decide when you close the ballot."
+                )
+                % {"reference": case.application.reference},
+            )
+            return redirect(_detail_url(ballot, case))
+    ballot.refresh_from_db()
+    return render_ballot_detail(request, ballot, status=400, bound={case.pk: form})
+
+
+@login_required
+@require_POST
 def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
     ballot = _ballot_for(request, pk)
     if not request.user.has_perm("committees.close_ballot", ballot):
@@ -375,6 +456,19 @@ def ballot_close(request: HttpRequest, pk: int) -> HttpResponse:
             _("Only the chair of the committee or the microfinancier's office can close a ballot.")
         )
     was_open = ballot.status == Ballot.Status.OPEN
+    if was_open and request.POST.get("confirm") != "yes":
+        # Closing decides for good: only after the preview of each case's result was shown.
+        return render_ballot_detail(
+            request,
+            ballot,
+            status=400,
+            close_errors=[
+                _(
+                    "Please read what each case's result would be and confirm the close with "
+                    "the button below."
+                )
+            ],
+        )
     try:
         ballot = services.ballot_close(ballot=ballot, actor=request.user)
     except ValidationError as e:

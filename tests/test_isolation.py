@@ -127,7 +127,10 @@ REQUESTS: dict[str, Request] = {
     ),
     "case_recuse": Request(kwargs=_case, method="post", data=lambda t: {"reason": "Nachbar"}),
     "ballot_attendance": Request(kwargs=_ballot, method="post", data=lambda t: {"attendees": []}),
-    "ballot_close": Request(kwargs=_ballot, method="post"),
+    "ballot_close": Request(kwargs=_ballot, method="post", data=lambda t: {"confirm": "yes"}),
+    "meeting_votes_record": Request(
+        kwargs=_case, method="post", data=lambda t: {"conditions": "", "member_0": "approve"}
+    ),
     "ballot_minutes_pdf": Request(kwargs=lambda t: {"pk": t.closed_ballot.pk}),
     "decision_template_pdf": Request(kwargs=_application),
     # allauth's pages with a key in the path: a bad key is their own business, not ours.
@@ -196,6 +199,7 @@ PAGES: dict[str, tuple[Expected, Expected, Expected, Expected, Expected, Expecte
     "vote_cast":              (LOGIN,    404,         CASE,     404,         404,       404),
     "case_recuse":            (LOGIN,    404,         CASE,     404,         404,       404),
     "ballot_attendance":      (LOGIN,    404,         403,      404,         BALLOT,    BALLOT),
+    "meeting_votes_record":   (LOGIN,    404,         403,      404,         BALLOT,    BALLOT),
     "ballot_close":           (LOGIN,    404,         403,      404,         BALLOT,    BALLOT),
     "ballot_minutes_pdf":     (LOGIN,    404,         200,      404,         200,       200),
 }

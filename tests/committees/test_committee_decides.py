@@ -298,3 +298,109 @@ def test_the_ballot_form_reports_every_mistake_at_once(board, client):
     assert errors["applications"] == ["Please choose at least one application."]
     assert errors["deadline_date"] == ["A written procedure needs a deadline in the future."]
     assert not Ballot.objects.exists()
+
+
+# --- The ballot page: meeting votes, the close's preview --------------------------------------
+
+
+def test_staff_record_a_meetings_votes_on_the_page(board, client):
+    application = prepared_application(board.network)
+    ballot = open_meeting(board, [application])
+    case = ballot.cases.get()
+    client.force_login(board.staff)
+    url = reverse("meeting_votes_record", args=[ballot.pk, case.pk])
+    votes = {f"member_{m.pk}": C.APPROVE for m in board.members[:3]}
+
+    response = client.post(url, {**votes, f"member_{board.members[3].pk}": C.RECUSED})
+
+    assert response.status_code == 302
+    assert response["Location"].endswith(f"#case-{case.pk}")
+    recorded = dict(case.votes.values_list("member_id", "choice"))
+    assert recorded == {
+        **{m.pk: C.APPROVE for m in board.members[:3]},
+        board.members[3].pk: C.RECUSED,
+    }
+    page = client.get(reverse("ballot_detail", args=[ballot.pk]))
+    form = page.context["cases"][0].meeting_form
+    assert form.initial[f"member_{board.members[0].pk}"] == C.APPROVE
+
+
+def test_a_bad_meeting_vote_keeps_what_was_chosen_and_records_nothing(board, client):
+    application = prepared_application(board.network)
+    ballot = open_meeting(board, [application])
+    case = ballot.cases.get()
+    client.force_login(board.staff)
+    url = reverse("meeting_votes_record", args=[ballot.pk, case.pk])
+
+    response = client.post(
+        url,
+        {
+            f"member_{board.members[0].pk}": C.APPROVE,
+            f"member_{board.members[1].pk}": C.APPROVE_WITH_CONDITIONS,  # no conditions
+        },
+    )
+
+    assert response.status_code == 400
+    form = response.context["cases"][0].meeting_form
+    assert form.errors["conditions"]
+    assert form[f"member_{board.members[0].pk}"].value() == C.APPROVE
+    assert not case.votes.exists()
+
+
+def test_members_cannot_record_meeting_votes(board, client):
+    application = prepared_application(board.network)
+    ballot = open_meeting(board, [application])
+    case = ballot.cases.get()
+    client.force_login(board.chair)
+    url = reverse("meeting_votes_record", args=[ballot.pk, case.pk])
+    assert client.post(url, {f"member_{board.chair.pk}": C.APPROVE}).status_code == 403
+    assert not case.votes.exists()
+
+
+def test_the_close_shows_each_result_first_and_needs_a_confirmation(board, client):
+    first = prepared_application(board.network)
+    second = prepared_application(board.network, business_name="Imbiss")
+    ballot = open_written(board, [first, second])
+    first_case, second_case = ballot.cases.order_by("pk")
+    cast(first_case, board.members[:3])
+    cast(second_case, board.members[:1])
+    board.staff.language = "en"
+    board.staff.save(update_fields=["language"])
+    client.force_login(board.staff)
+
+    page = client.get(reverse("ballot_detail", args=[ballot.pk]))
+    preview = dict(page.context["close_preview"])
+    assert preview[first_case].result == BallotCase.Result.APPROVED
+    assert preview[second_case].result == BallotCase.Result.NO_QUORUM
+    assert page.context["close_without_quorum"] == [second_case]
+    content = page.content.decode()
+    assert "1 case has no quorum yet and would stay undecided" in content
+    assert "no quorum: 1 of 5 eligible members voted, 3 needed" in content
+
+    unconfirmed = client.post(reverse("ballot_close", args=[ballot.pk]))
+    assert unconfirmed.status_code == 400
+    ballot.refresh_from_db()
+    assert ballot.status == Ballot.Status.OPEN
+
+    confirmed = client.post(reverse("ballot_close", args=[ballot.pk]), {"confirm": "yes"})
+    assert confirmed.status_code == 302
+    ballot.refresh_from_db()
+    assert ballot.status == Ballot.Status.CLOSED
+
+
+def test_the_page_says_what_it_counts(board, client):
+    application = prepared_application(board.network)
+    ballot = open_written(board, [application])
+    case = ballot.cases.get()
+    cast(case, board.members[:2])
+    services.case_recuse(case=case, member=board.members[2], reason="Nachbar")
+    board.staff.language = "en"
+    board.staff.save(update_fields=["language"])
+    client.force_login(board.staff)
+
+    content = client.get(reverse("ballot_detail", args=[ballot.pk])).content.decode()
+
+    # Per case: votes cast of the eligible (the recused member is not eligible) ...
+    assert "Votes cast: 2 of 4 eligible members" in content
+    # ... per member: answered every case, a vote or a declared conflict, and it says so.
+    assert "3 of 5 members have answered every case (a vote or a declared conflict" in content

@@ -134,6 +134,10 @@ def recuse_url(s: Setup) -> str:
     return reverse("case_recuse", args=[s.ballot.pk, s.case.pk])
 
 
+# The close decides for good: the page asks for this confirmation after its preview.
+CONFIRM = {"confirm": "yes"}
+
+
 def close_url(s: Setup) -> str:
     return reverse("ballot_close", args=[s.ballot.pk])
 
@@ -219,7 +223,7 @@ def test_a_member_of_another_committee_reaches_nothing_of_the_ballot(setup):
     for url, data in (
         (vote_url(setup), {"choice": C.APPROVE, "comment": "Von außen"}),
         (recuse_url(setup), {"reason": "Von außen"}),
-        (close_url(setup), {}),
+        (close_url(setup), CONFIRM),
     ):
         assert client.post(url, data).status_code == 404, url
     assert votes_of(setup.case) == []
@@ -442,7 +446,7 @@ def test_staff_close_the_ballot_and_the_applications_get_their_decision(setup):
     for member in (setup.chair, setup.member):
         cast(setup, member, C.APPROVE)
 
-    response = client_for(setup.staff).post(close_url(setup))
+    response = client_for(setup.staff).post(close_url(setup), CONFIRM)
 
     assert response.status_code == 302
     assert response["Location"] == detail_url(setup)
@@ -455,19 +459,19 @@ def test_staff_close_the_ballot_and_the_applications_get_their_decision(setup):
 def test_a_rejection_by_the_committee_rejects_the_application(setup):
     for member in (setup.chair, setup.member, setup.colleague):
         cast(setup, member, C.REJECT)
-    client_for(setup.staff).post(close_url(setup))
+    client_for(setup.staff).post(close_url(setup), CONFIRM)
     assert fresh_application(setup).status == Application.Status.REJECTED
 
 
 def test_the_chair_can_close_an_ordinary_member_cannot(setup):
     member = client_for(setup.member)
     assert member.get(detail_url(setup)).context["can_close"] is False
-    assert member.post(close_url(setup)).status_code == 403
+    assert member.post(close_url(setup), CONFIRM).status_code == 403
     assert fresh_ballot(setup).status == Ballot.Status.OPEN
 
     chair = client_for(setup.chair)
     assert chair.get(detail_url(setup)).context["can_close"] is True
-    assert chair.post(close_url(setup)).status_code == 302
+    assert chair.post(close_url(setup), CONFIRM).status_code == 302
     ballot = fresh_ballot(setup)
     assert ballot.status == Ballot.Status.CLOSED
     assert ballot.closed_by == setup.chair
@@ -475,9 +479,9 @@ def test_the_chair_can_close_an_ordinary_member_cannot(setup):
 
 def test_closing_twice_changes_nothing(setup):
     client = client_for(setup.staff)
-    client.post(close_url(setup))
+    client.post(close_url(setup), CONFIRM)
     closed_at = fresh_ballot(setup).closed_at
-    assert client.post(close_url(setup)).status_code == 302
+    assert client.post(close_url(setup), CONFIRM).status_code == 302
     assert fresh_ballot(setup).closed_at == closed_at
 
 
