@@ -375,7 +375,7 @@ def test_the_close_shows_each_result_first_and_needs_a_confirmation(board, clien
     assert page.context["close_without_quorum"] == [second_case]
     content = page.content.decode()
     assert "1 case has no quorum yet and would stay undecided" in content
-    assert "no quorum: 1 of 5 eligible members voted, 3 needed" in content
+    assert "1 of 5 eligible members voted, 3 needed" in content
 
     unconfirmed = client.post(reverse("ballot_close", args=[ballot.pk]))
     assert unconfirmed.status_code == 400
