@@ -328,8 +328,8 @@ class Vote(models.Model):
         related_name="votes",
     )
     choice = models.CharField(_("vote"), max_length=32, choices=Choice.choices)
-    conditions = models.TextField(_("conditions"), blank=True)
-    comment = models.TextField(_("comment"), blank=True)
+    conditions = models.TextField(_("conditions"), max_length=4000, blank=True)
+    comment = models.TextField(_("comment"), max_length=4000, blank=True)
     # Set when the office recorded the vote as given at a meeting in a room; empty when the
     # member voted online.
     recorded_by = models.ForeignKey(

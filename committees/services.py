@@ -131,6 +131,19 @@ def ballot_open(
     return ballot
 
 
+def _text_errors(**texts: str) -> dict[str, str]:
+    """A vote's texts within the limits of their fields (the forms say so too; this holds for
+    every way in)."""
+    errors = {}
+    for name, text in texts.items():
+        limit = Vote._meta.get_field(name).max_length or 0
+        if len(text.strip()) > limit:
+            errors[name] = _("Please shorten this text to at most %(limit)s characters.") % {
+                "limit": f"{limit:,}".replace(",", ".")
+            }
+    return errors
+
+
 def _require_vote_right(*, case: BallotCase, member: User) -> Ballot:
     ballot = case.ballot
     if not member.has_perm("committees.vote", ballot):
@@ -156,6 +169,8 @@ def vote_cast(
         raise ValidationError({"choice": _("Please choose your vote.")})
     if choice == C.APPROVE_WITH_CONDITIONS and not conditions.strip():
         raise ValidationError({"conditions": _("Please write out the conditions.")})
+    if errors := _text_errors(conditions=conditions, comment=comment):
+        raise ValidationError(errors)
     existing = case.votes.filter(member=member).first()
     if existing is not None and existing.choice == C.RECUSED:
         raise ValidationError(
@@ -214,6 +229,8 @@ def meeting_vote_record(
         raise ValidationError({"choice": _("Please choose the member's vote.")})
     if choice == C.APPROVE_WITH_CONDITIONS and not conditions.strip():
         raise ValidationError({"conditions": _("Please write out the conditions.")})
+    if errors := _text_errors(conditions=conditions, comment=comment):
+        raise ValidationError(errors)
     vote, created = Vote.objects.update_or_create(
         case=case,
         member=member,
@@ -241,6 +258,8 @@ def case_recuse(*, case: BallotCase, member: User, reason: str = "") -> Vote:
     """Declare a conflict of interest: no vote on this case, and not counted for its quorum."""
     case.ballot = Ballot.objects.select_for_update(of=("self",)).get(pk=case.ballot_id)
     _require_vote_right(case=case, member=member)
+    if errors := _text_errors(comment=reason):
+        raise ValidationError({"reason": errors["comment"]})
     vote, _created = Vote.objects.update_or_create(
         case=case,
         member=member,

@@ -25,13 +25,10 @@ OUR_APPS = ("quarters", "credits", "guarantors", "committees", "monitoring", "mi
 
 # Text fields whose content is put together by the app rather than typed into one box: a status
 # change records a step's comment or a committee's joined conditions, a case the conditions of
-# all its members' votes. The committee's vote texts are limited by their forms (4,000
-# characters, committees/forms.py); their models are left to the committee's owners.
+# all its members' votes.
 COMPOSED_OR_ELSEWHERE = {
     ("credits", "applicationtransition", "comment"),
     ("committees", "ballotcase", "conditions"),
-    ("committees", "vote", "conditions"),
-    ("committees", "vote", "comment"),
 }
 
 

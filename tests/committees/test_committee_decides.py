@@ -404,3 +404,25 @@ def test_the_page_says_what_it_counts(board, client):
     assert "Votes cast: 2 of 4 eligible members" in content
     # ... per member: answered every case, a vote or a declared conflict, and it says so.
     assert "3 of 5 members have answered every case (a vote or a declared conflict" in content
+
+
+def test_a_votes_texts_are_limited_in_the_service(board):
+    application = prepared_application(board.network)
+    ballot = open_meeting(board, [application])
+    case = ballot.cases.get()
+    too_long = "x" * 4001
+    with pytest.raises(ValidationError) as refused:
+        services.vote_cast(case=case, member=board.chair, choice=C.APPROVE, comment=too_long)
+    assert "4.000" in refused.value.message_dict["comment"][0]
+    with pytest.raises(ValidationError):
+        services.meeting_vote_record(
+            case=case,
+            member=board.chair,
+            choice=C.APPROVE_WITH_CONDITIONS,
+            conditions=too_long,
+            actor=board.staff,
+        )
+    with pytest.raises(ValidationError):
+        services.case_recuse(case=case, member=board.chair, reason=too_long)
+    assert not case.votes.exists()
+    services.vote_cast(case=case, member=board.chair, choice=C.APPROVE, comment="x" * 4000)
