@@ -11,7 +11,7 @@ from credits.extensions import ApplicationPart
 from credits.models import Application
 
 from .models import BallotCase
-from .selectors import committees_for_application, ready_for_committee
+from .selectors import awaiting_ballot, committees_for_application
 
 
 def panel_context(request: HttpRequest, application: Application) -> Mapping[str, Any]:
@@ -23,12 +23,8 @@ def panel_context(request: HttpRequest, application: Application) -> Mapping[str
     last = cases[-1] if cases else None
     can_manage = request.user.has_perm("committees.manage_ballots")
     ballot_committees = []
-    if can_manage:
-        ballot_committees = [
-            c
-            for c in committees_for_application(application=application)
-            if ready_for_committee(committee=c).filter(pk=application.pk).exists()
-        ]
+    if can_manage and awaiting_ballot().filter(pk=application.pk).exists():
+        ballot_committees = list(committees_for_application(application=application))
     return {
         "committee_cases": cases,
         "committee_last_case": last,

@@ -87,13 +87,12 @@ def committee_quarters(*, committee: Committee) -> QuerySet[Quarter]:
     return Quarter.objects.filter(municipality_id=committee.municipality_id)
 
 
-def ready_for_committee(*, committee: Committee) -> QuerySet[Application]:
-    """Applications of the committee's area that can be put before it: prepared, deferred, or
-    before the committee without an open case (a ballot closed without quorum)."""
-    open_cases = BallotCase.objects.filter(ballot__status=Ballot.Status.OPEN)
+def awaiting_ballot() -> QuerySet[Application]:
+    """Applications staff must put on a ballot: prepared, deferred, or before the committee
+    without an open ballot (the last one closed without quorum)."""
+    open_cases = BallotCase.objects.filter(is_open=True)
     return (
-        Application.objects.filter(quarter__in=committee_quarters(committee=committee))
-        .filter(
+        Application.objects.filter(
             status__in=[
                 Application.Status.PREPARED,
                 Application.Status.DEFERRED,
@@ -101,9 +100,14 @@ def ready_for_committee(*, committee: Committee) -> QuerySet[Application]:
             ]
         )
         .exclude(ballot_cases__in=open_cases)
-        .select_related("borrower", "quarter")
+        .select_related("borrower", "quarter__municipality")
         .order_by("submitted_at", "pk")
     )
+
+
+def ready_for_committee(*, committee: Committee) -> QuerySet[Application]:
+    """What awaits a ballot in the committee's area (its quarter, or its municipality's)."""
+    return awaiting_ballot().filter(quarter__in=committee_quarters(committee=committee))
 
 
 def ballots_for(*, user: User) -> QuerySet[Ballot]:
@@ -318,24 +322,6 @@ def ballot_page(*, ballot: Ballot, user: User) -> BallotPage:
             )
             for m in memberships
         ],
-    )
-
-
-def awaiting_ballot() -> QuerySet[Application]:
-    """Applications staff must put on a ballot: prepared, deferred, or before the committee
-    without an open ballot (the last one closed without quorum)."""
-    open_cases = BallotCase.objects.filter(is_open=True)
-    return (
-        Application.objects.filter(
-            status__in=[
-                Application.Status.PREPARED,
-                Application.Status.DEFERRED,
-                Application.Status.BEFORE_COMMITTEE,
-            ]
-        )
-        .exclude(ballot_cases__in=open_cases)
-        .select_related("borrower", "quarter__municipality")
-        .order_by("submitted_at", "pk")
     )
 
 

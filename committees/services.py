@@ -144,6 +144,15 @@ def _text_errors(**texts: str) -> dict[str, str]:
     return errors
 
 
+def _require_vote_texts(*, choice: str, conditions: str, comment: str) -> None:
+    """The texts of a vote, online or recorded at a meeting: conditions written out for a yes
+    with conditions, and every text within its limit."""
+    if choice == C.APPROVE_WITH_CONDITIONS and not conditions.strip():
+        raise ValidationError({"conditions": _("Please write out the conditions.")})
+    if errors := _text_errors(conditions=conditions, comment=comment):
+        raise ValidationError(errors)
+
+
 def _require_vote_right(*, case: BallotCase, member: User) -> Ballot:
     ballot = case.ballot
     if not member.has_perm("committees.vote", ballot):
@@ -167,10 +176,7 @@ def vote_cast(
     ballot = _require_vote_right(case=case, member=member)
     if choice not in C.values or choice == C.RECUSED:
         raise ValidationError({"choice": _("Please choose your vote.")})
-    if choice == C.APPROVE_WITH_CONDITIONS and not conditions.strip():
-        raise ValidationError({"conditions": _("Please write out the conditions.")})
-    if errors := _text_errors(conditions=conditions, comment=comment):
-        raise ValidationError(errors)
+    _require_vote_texts(choice=choice, conditions=conditions, comment=comment)
     existing = case.votes.filter(member=member).first()
     if existing is not None and existing.choice == C.RECUSED:
         raise ValidationError(
@@ -209,7 +215,7 @@ def meeting_vote_record(
     """The office records a member's vote (or declared conflict of interest) as given at a
     meeting held in a room. The committee still decides: the result follows from these votes
     by its rules when the ballot closes, as for an online vote."""
-    case.ballot = Ballot.objects.select_for_update().get(pk=case.ballot_id)
+    case.ballot = Ballot.objects.select_for_update(of=("self",)).get(pk=case.ballot_id)
     ballot = case.ballot
     if not actor.has_perm("committees.record_meeting_votes", ballot):
         raise PermissionDenied
@@ -227,10 +233,7 @@ def meeting_vote_record(
         )
     if choice not in C.values:
         raise ValidationError({"choice": _("Please choose the member's vote.")})
-    if choice == C.APPROVE_WITH_CONDITIONS and not conditions.strip():
-        raise ValidationError({"conditions": _("Please write out the conditions.")})
-    if errors := _text_errors(conditions=conditions, comment=comment):
-        raise ValidationError(errors)
+    _require_vote_texts(choice=choice, conditions=conditions, comment=comment)
     vote, created = Vote.objects.update_or_create(
         case=case,
         member=member,

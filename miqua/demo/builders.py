@@ -302,10 +302,7 @@ def decide_at_a_meeting(application: Application, step: Step, staff: User) -> No
     """Only the committee decides: the office records the meeting of the application's
     committee as a ballot, every member voting as the decision says, and closes it; the rules
     then decide as they would online."""
-    committee = Committee.objects.filter(
-        models.Q(quarter=application.quarter_id)
-        | models.Q(municipality=application.quarter.municipality_id)
-    ).first()
+    committee = committee_selectors.committees_for_application(application=application).first()
     ballot = committee_services.ballot_open(
         committee=committee,
         kind=Ballot.Kind.MEETING,
