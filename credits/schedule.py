@@ -18,9 +18,7 @@ from enum import StrEnum
 
 from miqua.money import ZERO, quantize_eur, quantize_percent
 
-from .calculations import monthly_instalment
-
-MONTHS_PER_YEAR = 12
+from .calculations import MONTHS_PER_YEAR, monthly_instalment, monthly_rate
 
 
 class Method(StrEnum):
@@ -39,11 +37,6 @@ class Instalment:
     @property
     def payment(self) -> Decimal:
         return self.interest + self.principal
-
-
-def monthly_rate(annual_rate_percent: Decimal) -> Decimal:
-    """The nominal annual rate split into twelve equal monthly rates (not compounded)."""
-    return annual_rate_percent / Decimal(100 * MONTHS_PER_YEAR)
 
 
 def effective_annual_rate(annual_rate_percent: Decimal) -> Decimal:
