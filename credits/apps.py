@@ -12,6 +12,11 @@ AUDIT_ACTIONS = {
     "document.uploaded": _("Document uploaded"),
     "fund.capacity_reserved": _("Lending capacity reserved"),
     "fund.capacity_released": _("Lending capacity released"),
+    "fund.reservation_paid_out": _("Reservation turned into the paid-out loan"),
+    "loan.recorded": _("Payout recorded"),
+    "loan.confirmed": _("Payout confirmed (second person)"),
+    "loan.recording_refused": _("Recorded payout refused"),
+    "payment.recorded": _("Payment recorded by hand"),
 }
 
 
@@ -24,10 +29,10 @@ class CreditsConfig(AppConfig):
         from quarters import registry
 
         from . import permissions  # noqa: F401  (registers the rules)
-        from .models import Application
-        from .selectors import fund_exposure_by_quarter
+        from .loan_selectors import fund_exposure_by_quarter
+        from .models import Application, Loan
 
         # The fund's exposure is the loans' business: the network adds it up through this.
         registry.register_exposure_source(fund_exposure_by_quarter)
         audit_registry.register_action_labels(AUDIT_ACTIONS)
-        audit_registry.register_value_choices([Application.Status])
+        audit_registry.register_value_choices([Application.Status, Loan.Status])

@@ -65,4 +65,13 @@ for transition in TRANSITIONS.values():
 add_rule("credits", is_network_staff)
 for action in ("view", "add", "change"):
     add_rule(f"credits.{action}_loanproduct", is_network_staff)
-add_rule("credits.view_loan", is_network_staff)
+
+# Loans: the back office keeps them; advisors follow their quarters' loans (they help when
+# payments are disrupted). Committee members and municipality viewers see none. A loan outside
+# the quarters lies in no quarter: only those who see every quarter (staff) pass its check.
+add_rule("credits.view_loan", is_advisor | is_network_staff)
+add_rule("credits.record_loan", is_network_staff)  # asked with the approved application
+add_rule("credits.record_loan_outside", is_network_staff)
+add_rule("credits.confirm_loan", is_network_staff)
+add_rule("credits.record_payment", is_network_staff)
+add_rule("credits.import_statement", is_network_staff)

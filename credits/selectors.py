@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from miqua.money import ZERO, quantize_eur, quantize_percent
@@ -12,7 +12,7 @@ from quarters.models import Quarter
 from quarters.selectors import fund_figures
 
 from .calculations import grace_interest, monthly_instalment
-from .models import Application, Borrower, CapacityReservation, Loan, LoanProduct
+from .models import Application, Borrower, Loan, LoanProduct
 from .workflow import FINAL_STATES
 
 
@@ -227,27 +227,3 @@ def status_counts(*, applications: QuerySet[Application] | None = None) -> dict[
     # order_by(): an ordering left on the queryset would be grouped by too and split the counts.
     rows = qs.order_by().values("status").annotate(n=Count("id"))
     return {row["status"]: row["n"] for row in rows}
-
-
-def fund_exposure_by_quarter(quarter_ids: list[int]) -> dict[int, Decimal]:
-    """What each quarter's fund is liable for: its running loans and the approvals not yet
-    paid out (active capacity reservations). Registered with `quarters.registry` in
-    `CreditsConfig.ready()`, so the fund's figures include it; two queries for any number of
-    quarters.
-
-    Until repayments are recorded (loans issue) a running loan counts with its full amount.
-    """
-    totals = dict.fromkeys(quarter_ids, ZERO)
-    loans = (
-        Loan.objects.filter(quarter_id__in=quarter_ids, status=Loan.Status.RUNNING)
-        .values("quarter_id")
-        .annotate(total=Sum("amount"))
-    )
-    reservations = (
-        CapacityReservation.objects.filter(quarter_id__in=quarter_ids, released_at__isnull=True)
-        .values("quarter_id")
-        .annotate(total=Sum("amount"))
-    )
-    for row in [*loans, *reservations]:
-        totals[row["quarter_id"]] += row["total"]
-    return totals

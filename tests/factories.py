@@ -179,8 +179,68 @@ class LoanFactory(DjangoModelFactory):
 
     quarter = factory.SelfAttribute("borrower.quarter")
     borrower = factory.SubFactory(BorrowerFactory)
+    contract_number = factory.Sequence(lambda n: f"ALT-{n:06d}")
     amount = Decimal("3000.00")
+    interest_rate = Decimal("8.56")
     term_months = 18
     disbursed_on = datetime.date(2010, 3, 1)
     status = Loan.Status.REPAID
     closed_on = datetime.date(2011, 9, 30)
+
+
+# IBANs with valid check digits, for payouts in tests (schwifty checks them).
+TEST_IBANS = (
+    "DE89370400440532013000",
+    "DE02120300000000202051",
+    "DE02500105170137075030",
+    "DE12500105170648489890",
+)
+
+
+def approved_application(*, quarter: Quarter, amount: Decimal = Decimal("5000.00")) -> Application:
+    """An application approved by its committee, with its capacity reserved: what a payout
+    starts from. Written directly (the committee's ballot is tested elsewhere)."""
+    from credits.models import CapacityReservation
+
+    application = ApplicationFactory(
+        quarter=quarter, amount=amount, status=Application.Status.APPROVED
+    )
+    CapacityReservation.objects.create(
+        fund=quarter.fund, quarter=quarter, application=application, amount=amount
+    )
+    return application
+
+
+def paid_out_loan(
+    *,
+    quarter: Quarter,
+    recorder: User,
+    confirmer: User,
+    amount: Decimal = Decimal("5000.00"),
+    disbursed_on: datetime.date = datetime.date(2025, 1, 15),
+    term_months: int = 24,
+    grace_months: int = 0,
+    interest_rate: Decimal = Decimal("8.56"),
+    contract_number: str | None = None,
+    iban: str = TEST_IBANS[0],
+) -> Loan:
+    """A loan paid out through the services: recorded by one staff member, confirmed by
+    another. Call it with scopes disabled."""
+    from credits import loan_services
+
+    application = approved_application(quarter=quarter, amount=amount)
+    loan = loan_services.loan_record(
+        application=application,
+        terms=loan_services.LoanTerms(
+            contract_number=contract_number or f"KV-{application.pk:07d}",
+            iban=iban,
+            disbursed_on=disbursed_on,
+            amount=amount,
+            interest_rate=interest_rate,
+            term_months=term_months,
+            grace_months=grace_months,
+        ),
+        actor=recorder,
+        today=disbursed_on,
+    )
+    return loan_services.loan_confirm(loan=loan, actor=confirmer)

@@ -22,6 +22,7 @@ the period of the brochure (2009 to autumn 2012).
 import datetime
 from collections import Counter
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -207,7 +208,9 @@ def build_past_loans(seeder: Seeder) -> None:
             disbursed_on=spec.paid_out,
             defaults={
                 "quarter": quarter,
+                "contract_number": f"ALT-{spec.paid_out:%Y%m%d}-{borrower.pk:05d}",
                 "amount": spec.amount,
+                "interest_rate": Decimal("8.56"),
                 "term_months": spec.term_months,
                 "status": spec.status,
                 "closed_on": spec.closed_on,

@@ -132,9 +132,12 @@ class Command(BaseCommand):
                 Loan(
                     quarter_id=b.quarter_id,
                     borrower=b,
+                    contract_number=f"BENCH-{b.pk}",
                     amount=Decimal("1000.00"),
+                    interest_rate=Decimal("8.56"),
                     term_months=24,
                     disbursed_on="2026-01-15",
+                    status=Loan.Status.RUNNING,
                 )
                 for i, b in enumerate(borrowers)
                 if i % options["applications_per_quarter"] < per_quarter

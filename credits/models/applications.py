@@ -1,9 +1,9 @@
-"""Credit applications and loans.
+"""Credit applications: the products lent on, borrowers, applications and their documents,
+and the capacity an approval holds.
 
 An application belongs to a quarter (the tenant) and to a borrower of that quarter; it moves
 through the states of `Application.Status` only by `credits.workflow` (see there for who may
-make which transition). Loans are kept minimal until disbursement and repayment arrive: what a
-repeat application needs to know is how earlier loans went.
+make which transition).
 """
 
 from decimal import Decimal
@@ -116,7 +116,10 @@ class LoanProduct(models.Model):
 
 
 class Borrower(PersonDetails):
-    """A self-employed person of a quarter who applies for a loan, perhaps again and again."""
+    """A self-employed person of a quarter who applies for a loan, perhaps again and again.
+
+    Without a quarter: a borrower outside the quarters, lent to by the microfinancier alone
+    (no local fund, no advisor of a quarter): seen by staff only, as the scope has it."""
 
     class BankRelationship(models.TextChoices):
         NONE = "none", _("No bank account")
@@ -124,7 +127,13 @@ class Borrower(PersonDetails):
         CREDIT = "credit", _("Account and earlier bank credit")
 
     quarter = models.ForeignKey(
-        "quarters.Quarter", verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="+"
+        "quarters.Quarter",
+        verbose_name=_("quarter"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Empty: outside the quarters."),
     )
     date_of_birth = models.DateField(_("date of birth"))
     languages = models.CharField(
@@ -388,61 +397,6 @@ class ApplicationDocument(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-class Loan(models.Model):
-    """A loan paid out to a borrower. Disbursement, schedules and payments come with the loans
-    issue; until then a loan records what a repeat application must know: amount, dates and
-    how the repayment went."""
-
-    class Status(models.TextChoices):
-        RUNNING = "running", _("Running")
-        REPAID = "repaid", _("Repaid")
-        DEFAULTED = "defaulted", _("Defaulted")
-
-    quarter = models.ForeignKey(
-        "quarters.Quarter",
-        verbose_name=_("quarter"),
-        on_delete=models.PROTECT,
-        related_name="loans",
-    )
-    borrower = models.ForeignKey(
-        Borrower, verbose_name=_("borrower"), on_delete=models.PROTECT, related_name="loans"
-    )
-    application = models.OneToOneField(
-        Application,
-        verbose_name=_("application"),
-        on_delete=models.PROTECT,
-        related_name="loan",
-        null=True,
-        blank=True,
-    )
-    amount = models.DecimalField(_("amount (EUR)"), **MONEY)
-    term_months = models.PositiveSmallIntegerField(_("term (months)"))
-    disbursed_on = models.DateField(_("paid out on"))
-    status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.RUNNING
-    )
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    had_disruptions = models.BooleanField(_("payments were disrupted at times"), default=False)
-
-    objects = ScopedManager(quarter="quarter")
-
-    class Meta:
-        verbose_name = _("loan")
-        verbose_name_plural = _("loans")
-        ordering = ["-disbursed_on", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=models.Q(amount__gt=0), name="loan_amount_positive"),
-            models.CheckConstraint(
-                condition=models.Q(status="running", closed_on__isnull=True)
-                | (~models.Q(status="running") & models.Q(closed_on__isnull=False)),
-                name="loan_closed_on_iff_closed",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.borrower} {self.amount} EUR ({self.disbursed_on:%d.%m.%Y})"
 
 
 class CapacityReservation(models.Model):

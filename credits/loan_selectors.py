@@ -1,0 +1,200 @@
+"""Reads of loans, in the active quarter scope: what is owed, paid and in arrears, summed by
+the database from the ledger (instalments, payments, allocations), for one loan or for the
+whole portfolio at once. The monthly check on the 15th and the dashboards stand on
+`arrears_at`."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from miqua.money import ZERO, quantize_eur
+
+from .models import Allocation, CapacityReservation, Instalment, Loan, Payment
+
+MONEY_FIELD = DecimalField(max_digits=12, decimal_places=2)
+# The states in which a loan has been paid out (a pending one has not, for the ledger).
+PAID_OUT_STATES = (Loan.Status.RUNNING, Loan.Status.REPAID, Loan.Status.DEFAULTED)
+
+
+def _money(expression: object) -> Coalesce:
+    return Coalesce(expression, Value(ZERO), output_field=MONEY_FIELD)
+
+
+@dataclass(frozen=True)
+class Arrears:
+    """A loan's arrears at a date: the instalments due by then and not paid by then."""
+
+    amount: Decimal
+    oldest_due_on: datetime.date
+    days_past_due: int
+
+
+def arrears_at(*, day: datetime.date, loans: QuerySet[Loan] | None = None) -> dict[int, Arrears]:
+    """Every loan (of `loans`, else of the scope) that was running on `day` with an instalment
+    due by then and not paid in full by payments of value date up to then: loan id -> arrears.
+    Loans without arrears are absent. One query, whatever the number of loans.
+
+    An instalment due on `day` itself counts as due (the check on the 15th asks for due and
+    unpaid instalments); one settled later than `day` counts with what was unpaid on `day`."""
+    paid_by_day = Subquery(
+        Allocation.objects.filter(instalment=OuterRef("pk"), value_date__lte=day)
+        .order_by()
+        .values("instalment")
+        .annotate(total=Sum(F("interest") + F("principal")))
+        .values("total"),
+        output_field=MONEY_FIELD,
+    )
+    instalments = Instalment.objects.filter(
+        is_current=True,
+        due_on__lte=day,
+        loan__status__in=PAID_OUT_STATES,
+        loan__disbursed_on__lte=day,
+    ).filter(Q(settled_on__isnull=True) | Q(settled_on__gt=day))
+    instalments = instalments.filter(Q(loan__closed_on__isnull=True) | Q(loan__closed_on__gt=day))
+    if loans is not None:
+        instalments = instalments.filter(loan__in=loans)
+    rows = (
+        instalments.annotate(
+            unpaid=ExpressionWrapper(
+                F("interest") + F("principal") - _money(paid_by_day), output_field=MONEY_FIELD
+            )
+        )
+        .filter(unpaid__gt=0)
+        .order_by()
+        .values("loan_id")
+        .annotate(amount=Sum("unpaid"), oldest=Min("due_on"))
+    )
+    return {
+        row["loan_id"]: Arrears(
+            amount=quantize_eur(row["amount"]),
+            oldest_due_on=row["oldest"],
+            days_past_due=(day - row["oldest"]).days,
+        )
+        for row in rows
+    }
+
+
+def loans_in_arrears(*, day: datetime.date, loans: QuerySet[Loan] | None = None) -> QuerySet[Loan]:
+    """The loans with an instalment due by `day` and unpaid on `day` (for filters: a queryset,
+    not a list, so it can be combined and paginated)."""
+    paid_by_day = Subquery(
+        Allocation.objects.filter(instalment=OuterRef("pk"), value_date__lte=day)
+        .order_by()
+        .values("instalment")
+        .annotate(total=Sum(F("interest") + F("principal")))
+        .values("total"),
+        output_field=MONEY_FIELD,
+    )
+    late = (
+        Instalment.objects.filter(is_current=True, due_on__lte=day)
+        .filter(Q(settled_on__isnull=True) | Q(settled_on__gt=day))
+        .annotate(
+            unpaid=ExpressionWrapper(
+                F("interest") + F("principal") - _money(paid_by_day), output_field=MONEY_FIELD
+            )
+        )
+        .filter(unpaid__gt=0)
+        .values("loan_id")
+    )
+    base = Loan.objects.all() if loans is None else loans
+    return base.filter(pk__in=late, status__in=PAID_OUT_STATES, disbursed_on__lte=day).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=day)
+    )
+
+
+def principal_repaid_by_loan(*, loan_ids: list[int]) -> dict[int, Decimal]:
+    rows = (
+        Allocation.objects.filter(loan_id__in=loan_ids)
+        .order_by()
+        .values("loan_id")
+        .annotate(total=Sum("principal"))
+    )
+    totals = {row["loan_id"]: row["total"] for row in rows}
+    return {loan_id: totals.get(loan_id) or ZERO for loan_id in loan_ids}
+
+
+def allocation_sums_by_instalment(*, loan_ids: list[int]) -> dict[int, tuple[Decimal, Decimal]]:
+    rows = (
+        Allocation.objects.filter(loan_id__in=loan_ids)
+        .order_by()
+        .values("instalment_id")
+        .annotate(interest_total=Sum("interest"), principal_total=Sum("principal"))
+    )
+    return {row["instalment_id"]: (row["interest_total"], row["principal_total"]) for row in rows}
+
+
+@dataclass(frozen=True)
+class LoanBalance:
+    """A loan's account today, from its ledger."""
+
+    amount: Decimal
+    paid: Decimal  # every payment received
+    principal_repaid: Decimal
+    interest_paid: Decimal
+    outstanding_principal: Decimal
+    # Paid ahead: allocated to instalments not yet due, plus what no instalment took.
+    credit: Decimal
+    unallocated: Decimal
+
+
+def loan_balance(*, loan: Loan, today: datetime.date) -> LoanBalance:
+    """Three queries, however many payments the loan has."""
+    paid = Payment.objects.filter(loan=loan).aggregate(total=_money(Sum("amount")))["total"]
+    sums = Allocation.objects.filter(loan=loan).aggregate(
+        interest_total=_money(Sum("interest")),
+        principal_total=_money(Sum("principal")),
+        ahead=_money(Sum(F("interest") + F("principal"), filter=Q(instalment__due_on__gt=today))),
+    )
+    allocated = sums["interest_total"] + sums["principal_total"]
+    unallocated = paid - allocated
+    return LoanBalance(
+        amount=loan.amount,
+        paid=paid,
+        principal_repaid=sums["principal_total"],
+        interest_paid=sums["interest_total"],
+        outstanding_principal=loan.amount - sums["principal_total"],
+        credit=sums["ahead"] + unallocated,
+        unallocated=unallocated,
+    )
+
+
+def fund_exposure_by_quarter(quarter_ids: list[int]) -> dict[int, Decimal]:
+    """What each quarter's fund is liable for: the outstanding principal of its running loans
+    (paid out less the principal repaid, from the allocations) and the approvals not yet paid
+    out (open capacity reservations). Registered with `quarters.registry` in
+    `CreditsConfig.ready()`, so the fund's figures include it; three queries for any number
+    of quarters. A loan outside the quarters has no quarter and never counts here."""
+    totals = dict.fromkeys(quarter_ids, ZERO)
+    running = Loan.objects.filter(quarter_id__in=quarter_ids, status=Loan.Status.RUNNING)
+    paid_out = running.order_by().values("quarter_id").annotate(total=Sum("amount"))
+    repaid = (
+        Allocation.objects.filter(quarter_id__in=quarter_ids, loan__status=Loan.Status.RUNNING)
+        .order_by()
+        .values("quarter_id")
+        .annotate(total=Sum("principal"))
+    )
+    reservations = (
+        CapacityReservation.objects.filter(quarter_id__in=quarter_ids, released_at__isnull=True)
+        .order_by()
+        .values("quarter_id")
+        .annotate(total=Sum("amount"))
+    )
+    for row in [*paid_out, *reservations]:
+        totals[row["quarter_id"]] += row["total"]
+    for row in repaid:
+        totals[row["quarter_id"]] -= row["total"]
+    return totals
