@@ -104,3 +104,61 @@ def missing_items(application: Application) -> list[str]:
         if part.missing_items is not None
         for item in part.missing_items(application)
     ]
+
+
+# --- Loans ------------------------------------------------------------------------------------
+#
+# The loan page works the same way: an app standing on credits (guarantors: the claims of a
+# defaulted loan) or a module of credits that keeps a loan (rescheduling, default) adds a panel
+# with its own template and context. Panels show in the order of `order`, then registration.
+
+LoanPanelContext = Callable[[HttpRequest, Any], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class LoanPanel:
+    name: str
+    template: str
+    context: LoanPanelContext | None = None
+    order: int = 100
+
+
+_loan_panels: dict[str, LoanPanel] = {}
+
+
+def register_loan_panel(panel: LoanPanel) -> None:
+    _loan_panels[panel.name] = panel
+
+
+def loan_panels() -> tuple[LoanPanel, ...]:
+    return tuple(sorted(_loan_panels.values(), key=lambda p: p.order))
+
+
+def add_loan_panels(context: dict[str, Any], request: HttpRequest, loan: Any) -> None:
+    """Add the registered panels to the loan page's `context`: their keys, and `loan_panels`,
+    the templates to include."""
+    panels = loan_panels()
+    for panel in panels:
+        if panel.context is not None:
+            added = panel.context(request, loan)
+            clash = sorted(context.keys() & added.keys())
+            if clash:
+                raise ImproperlyConfigured(f"The loan panel {panel.name!r} sets {clash} again.")
+            context.update(added)
+    context["loan_panels"] = [p.template for p in panels]
+
+
+# What happens when a loan defaults, beyond credits: the guarantors are claimed first. A
+# handler gets (loan, remaining principal, day, actor) and returns the amount it claimed from
+# others (the guarantors); credits writes off the rest against the quarter's fund.
+DefaultHandler = Callable[..., Any]
+_default_handlers: list[DefaultHandler] = []
+
+
+def register_default_handler(handler: DefaultHandler) -> None:
+    if handler not in _default_handlers:
+        _default_handlers.append(handler)
+
+
+def default_handlers() -> tuple[DefaultHandler, ...]:
+    return tuple(_default_handlers)
