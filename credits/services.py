@@ -26,6 +26,7 @@ from .models import (
     ApplicationTransition,
     Borrower,
     CapacityReservation,
+    Loan,
 )
 from .workflow import APPROVED_STATES, COMMITTEE_STEPS, DECIDED_STATES, TRANSITIONS
 
@@ -468,6 +469,16 @@ def application_transition(
         )
 
     previous = application.status
+    leaves_approval = previous in APPROVED_STATES and transition.target not in APPROVED_STATES
+    if leaves_approval and Loan.objects.filter(application=application).exists():
+        raise ValidationError(
+            _(
+                "The payout of this approval is recorded: the approval can no longer be "
+                "withdrawn or lapse. A loan in trouble is rescheduled or declared in default "
+                "on its own page."
+            ),
+            code="paid_out",
+        )
     if transition.target in APPROVED_STATES and previous not in APPROVED_STATES:
         capacity_reserve(application=application, actor=actor)
     if previous in APPROVED_STATES and transition.target not in APPROVED_STATES:

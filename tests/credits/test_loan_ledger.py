@@ -234,3 +234,19 @@ def test_arrears_at_any_date_for_many_loans_at_once(network, second_staff):
         assert then[late.pk].amount == late_first.amount + late_second.amount
         assert then[late.pk].oldest_due_on == late_first.due_on
         assert set(loan_selectors.loans_in_arrears(day=day)) == {late}
+
+
+def test_an_approval_paid_out_can_no_longer_lapse_or_be_withdrawn(network, second_staff):
+    from credits import services
+
+    with scopes_disabled():
+        loan = factories.paid_out_loan(
+            quarter=network.own_quarter, recorder=network.staff, confirmer=second_staff
+        )
+        with pytest.raises(ValidationError) as refused:
+            services.application_transition(
+                application=loan.application, name="lapse", actor=network.staff, comment="alt"
+            )
+        assert refused.value.code == "paid_out"
+        loan.application.refresh_from_db()
+        assert loan.application.status == "approved"
