@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
+    Count,
     DecimalField,
     ExpressionWrapper,
     F,
@@ -21,7 +22,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from miqua.money import ZERO, quantize_eur
+from miqua.money import ZERO, quantize_eur, quantize_percent
 
 from .models import Allocation, CapacityReservation, Instalment, Loan, Payment
 
@@ -198,3 +199,43 @@ def fund_exposure_by_quarter(quarter_ids: list[int]) -> dict[int, Decimal]:
     for row in repaid:
         totals[row["quarter_id"]] -= row["total"]
     return totals
+
+
+@dataclass(frozen=True)
+class PortfolioShare:
+    """Running loans inside the quarters and outside them: how many, how much outstanding."""
+
+    inside_count: int
+    inside_outstanding: Decimal
+    outside_count: int
+    outside_outstanding: Decimal
+
+    @property
+    def outside_share_percent(self) -> Decimal:
+        """The share of the outstanding principal lent outside the quarters, in percent."""
+        total = self.inside_outstanding + self.outside_outstanding
+        if total <= 0:
+            return Decimal("0.0")
+        return quantize_percent(self.outside_outstanding * 100 / total)
+
+
+def portfolio_share() -> PortfolioShare:
+    """Two queries over the running loans of the scope, whatever their number."""
+    running = Loan.objects.filter(status=Loan.Status.RUNNING).order_by()
+    outside = Q(quarter__isnull=True)
+    counts = running.aggregate(
+        inside_count=Count("pk", filter=~outside),
+        outside_count=Count("pk", filter=outside),
+        inside_amount=_money(Sum("amount", filter=~outside)),
+        outside_amount=_money(Sum("amount", filter=outside)),
+    )
+    repaid = Allocation.objects.filter(loan__status=Loan.Status.RUNNING).aggregate(
+        inside_repaid=_money(Sum("principal", filter=Q(loan__quarter__isnull=False))),
+        outside_repaid=_money(Sum("principal", filter=Q(loan__quarter__isnull=True))),
+    )
+    return PortfolioShare(
+        inside_count=counts["inside_count"],
+        inside_outstanding=counts["inside_amount"] - repaid["inside_repaid"],
+        outside_count=counts["outside_count"],
+        outside_outstanding=counts["outside_amount"] - repaid["outside_repaid"],
+    )

@@ -250,3 +250,42 @@ def test_an_approval_paid_out_can_no_longer_lapse_or_be_withdrawn(network, secon
         assert refused.value.code == "paid_out"
         loan.application.refresh_from_db()
         assert loan.application.status == "approved"
+
+
+def test_the_share_inside_and_outside_the_quarters_is_reported(network, second_staff):
+    with scopes_disabled():
+        factories.paid_out_loan(
+            quarter=network.own_quarter,
+            recorder=network.staff,
+            confirmer=second_staff,
+            amount=D("3000.00"),
+        )
+        borrower = factories.BorrowerFactory(quarter=None)
+        outside = loan_services.loan_record_outside(
+            borrower=borrower,
+            terms=loan_services.LoanTerms(
+                contract_number="KV-AUSSEN-1",
+                iban=factories.TEST_IBANS[1],
+                disbursed_on=datetime.date(2025, 1, 15),
+                amount=D("1000.00"),
+                interest_rate=D("8.56"),
+                term_months=12,
+            ),
+            actor=network.staff,
+            today=datetime.date(2025, 1, 15),
+        )
+        loan_services.loan_confirm(loan=outside, actor=second_staff)
+        share = loan_selectors.portfolio_share()
+        assert (share.inside_count, share.outside_count) == (1, 1)
+        assert share.outside_outstanding == D("1000.00")
+        assert share.outside_share_percent == D("25.0")
+        # The fund carries none of it: no quarter, no exposure.
+        assert loan_selectors.fund_exposure_by_quarter([network.own_quarter.pk])[
+            network.own_quarter.pk
+        ] == D("3000.00")
+    # An advisor's scope never finds the loan outside the quarters.
+    from django_scopes import scope
+
+    with scope(quarter=[network.own_quarter.pk]):
+        assert not Loan.objects.filter(pk=outside.pk).exists()
+        assert loan_selectors.portfolio_share().outside_count == 0
