@@ -17,6 +17,18 @@ AUDIT_ACTIONS = {
     "loan.confirmed": _("Payout confirmed (second person)"),
     "loan.recording_refused": _("Recorded payout refused"),
     "payment.recorded": _("Payment recorded by hand"),
+    # Keeping a loan (credits.servicing)
+    "loan.repaid": _("Loan repaid and closed"),
+    "loan.rescheduling_proposed": _("New repayment schedule proposed"),
+    "loan.rescheduling_approved": _("New repayment schedule approved (second person)"),
+    "loan.rescheduling_refused": _("New repayment schedule refused"),
+    "loan.repaid_early": _("Loan repaid early"),
+    "loan.defaulted": _("Loan declared defaulted"),
+    "loan.recovery_recorded": _("Payment after the default recorded"),
+    "fund.written_off": _("Loss written off against the fund"),
+    "fund.loss_carried_by_microfinancier": _(
+        "Loss carried by the microfinancier (loan outside the quarters)"
+    ),
 }
 
 
@@ -29,10 +41,16 @@ class CreditsConfig(AppConfig):
         from quarters import registry
 
         from . import permissions  # noqa: F401  (registers the rules)
+        from .extensions import register_loan_panel
+        from .fund_selectors import fund_capital_adjustments
         from .loan_selectors import fund_exposure_by_quarter
         from .models import Application, Loan
+        from .views.servicing import SCHEDULE_VERSIONS_PANEL
 
         # The fund's exposure is the loans' business: the network adds it up through this.
         registry.register_exposure_source(fund_exposure_by_quarter)
+        # Its capital too: contributions less what defaults cost it, plus what came back.
+        registry.register_capital_source(fund_capital_adjustments)
+        register_loan_panel(SCHEDULE_VERSIONS_PANEL)
         audit_registry.register_action_labels(AUDIT_ACTIONS)
         audit_registry.register_value_choices([Application.Status, Loan.Status])

@@ -149,8 +149,9 @@ def add_loan_panels(context: dict[str, Any], request: HttpRequest, loan: Any) ->
 
 
 # What happens when a loan defaults, beyond credits: the guarantors are claimed first. A
-# handler gets (loan, remaining principal, day, actor) and returns the amount it claimed from
-# others (the guarantors); credits writes off the rest against the quarter's fund.
+# handler gets (loan=, remaining=, day=, actor=) by keyword (`remaining`: the principal not yet
+# claimed) and returns the amount it claimed from others (the guarantors), at most
+# `remaining`; credits writes off the rest against the quarter's fund.
 DefaultHandler = Callable[..., Any]
 _default_handlers: list[DefaultHandler] = []
 
@@ -162,3 +163,20 @@ def register_default_handler(handler: DefaultHandler) -> None:
 
 def default_handlers() -> tuple[DefaultHandler, ...]:
     return tuple(_default_handlers)
+
+
+# Money recovered after a default goes back the way the loss came (`credits.servicing`): the
+# fund first, then what a handler registered here takes (the guarantors' claims). A handler
+# gets (loan=, amount=, day=, actor=) by keyword and returns the amount it took, at most
+# `amount`.
+RecoveryHandler = Callable[..., Any]
+_recovery_handlers: list[RecoveryHandler] = []
+
+
+def register_recovery_handler(handler: RecoveryHandler) -> None:
+    if handler not in _recovery_handlers:
+        _recovery_handlers.append(handler)
+
+
+def recovery_handlers() -> tuple[RecoveryHandler, ...]:
+    return tuple(_recovery_handlers)

@@ -14,12 +14,14 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
 from miqua.accounts.models import User
+from miqua.audit.models import AuditEntry
 from miqua.audit.services import audit_record
 from miqua.money import format_eur, quantize_eur
 from quarters.models import EARLIEST_CONTRIBUTION
@@ -466,7 +468,48 @@ def payments_book(
         Instalment.objects.bulk_update(
             updates, ["paid_interest", "paid_principal", "settled_on"], batch_size=2000
         )
+        loans_close_repaid(loan_ids=loan_ids, actor=actor)
     return payments
+
+
+def loans_close_repaid(*, loan_ids: Sequence[int], actor: User | None) -> list[int]:
+    """Close those of the running loans `loan_ids` that have no current instalment left open:
+    REPAID, closed on the day the last one was paid in full. Set-based (three queries however
+    many loans), for `payments_book` and for the services that re-allocate payments."""
+    open_instalments = Instalment.objects.filter(
+        loan=OuterRef("pk"), is_current=True, settled_on__isnull=True
+    )
+    last_settled = (
+        Instalment.objects.filter(loan=OuterRef("pk"), is_current=True)
+        .order_by()
+        .values("loan")
+        .annotate(last=Max("settled_on"))
+        .values("last")
+    )
+    done = list(
+        Loan.objects.filter(pk__in=loan_ids, status=Loan.Status.RUNNING)
+        .filter(~Exists(open_instalments), Exists(Instalment.objects.filter(loan=OuterRef("pk"))))
+        .annotate(last=Subquery(last_settled))
+        .values_list("pk", "quarter_id", "contract_number", "last")
+    )
+    if not done:
+        return []
+    Loan.objects.filter(pk__in=[pk for pk, *_rest in done]).update(
+        status=Loan.Status.REPAID, closed_on=Subquery(last_settled)
+    )
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            action="loan.repaid",
+            quarter_id=quarter_id,
+            object_type=Loan._meta.label_lower,
+            object_id=str(pk),
+            object_repr=contract_number,
+            changes={"closed_on": last.isoformat() if last else ""},
+        )
+        for pk, quarter_id, contract_number, last in done
+    )
+    return [pk for pk, *_rest in done]
 
 
 @transaction.atomic

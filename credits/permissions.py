@@ -75,3 +75,9 @@ add_rule("credits.record_loan_outside", is_network_staff)
 add_rule("credits.confirm_loan", is_network_staff)
 add_rule("credits.record_payment", is_network_staff)
 add_rule("credits.import_statement", is_network_staff)
+
+# Keeping a loan in a problem case is the back office's: a new schedule proposed by one member
+# of staff and decided by another (the services check that it is another), a default declared.
+add_rule("credits.reschedule_loan", is_network_staff)
+add_rule("credits.decide_rescheduling", is_network_staff)
+add_rule("credits.declare_default", is_network_staff)

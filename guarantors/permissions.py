@@ -5,7 +5,7 @@ import rules
 
 from credits.models import Application
 from credits.permissions import is_draft
-from miqua.accounts.predicates import add_rule, is_advisor
+from miqua.accounts.predicates import add_rule, is_advisor, is_network_staff
 
 
 @rules.predicate
@@ -20,3 +20,7 @@ def may_change_application(user: object, application: Application | None) -> boo
 
 # The quarter's advisors, while the application is a draft.
 add_rule("guarantors.manage_guarantees", is_advisor & is_draft & may_change_application)
+
+# The claims of a defaulted loan's guarantors are kept by the back office, which declares the
+# default (credits.declare_default) and records what the guarantors pay.
+add_rule("guarantors.manage_claims", is_network_staff)

@@ -24,3 +24,20 @@ def register_exposure_source(source: ExposureSource) -> None:
 
 def exposure_sources() -> tuple[ExposureSource, ...]:
     return tuple(_exposure_sources)
+
+
+# quarter ids -> {quarter id: EUR to add to the fund's paid-in capital}: what the fund lost on
+# defaulted loans (negative) and got back later (positive). Same rules as the exposure sources.
+CapitalSource = Callable[[list[int]], dict[int, Decimal]]
+
+_capital_sources: list[CapitalSource] = []
+
+
+def register_capital_source(source: CapitalSource) -> None:
+    """Idempotent, like `register_exposure_source`."""
+    if source not in _capital_sources:
+        _capital_sources.append(source)
+
+
+def capital_sources() -> tuple[CapitalSource, ...]:
+    return tuple(_capital_sources)

@@ -47,14 +47,34 @@ def outstanding_exposure_by_quarter(*, quarter_ids: list[int]) -> dict[int, Deci
     return totals
 
 
-def paid_in_capital_by_fund(*, fund_ids: list[int]) -> dict[int, Decimal]:
+def capital_adjustments_by_quarter(*, quarter_ids: list[int]) -> dict[int, Decimal]:
+    """What the apps owning loans add to each quarter's fund capital (see `quarters.registry`):
+    less its write-offs, plus its recoveries."""
+    totals = dict.fromkeys(quarter_ids, ZERO)
+    for source in registry.capital_sources():
+        for quarter_id, amount in source(quarter_ids).items():
+            totals[quarter_id] += amount
+    return totals
+
+
+def paid_in_capital_by_fund(
+    *, fund_ids: list[int], quarter_by_fund: dict[int, int] | None = None
+) -> dict[int, Decimal]:
+    """The partners' contributions; with `quarter_by_fund` (fund id -> quarter id) also what the
+    fund lost on defaults and got back (`capital_adjustments_by_quarter`): the capital its
+    lending capacity stands on."""
     rows = (
         FundContribution.objects.filter(fund_id__in=fund_ids)
         .values("fund_id")
         .annotate(total=Sum("amount"))
     )
     totals = {row["fund_id"]: row["total"] for row in rows}
-    return {fund_id: totals.get(fund_id) or ZERO for fund_id in fund_ids}
+    capital = {fund_id: totals.get(fund_id) or ZERO for fund_id in fund_ids}
+    if quarter_by_fund:
+        adjustments = capital_adjustments_by_quarter(quarter_ids=list(quarter_by_fund.values()))
+        for fund_id, quarter_id in quarter_by_fund.items():
+            capital[fund_id] += adjustments[quarter_id]
+    return capital
 
 
 def fund_figures(*, fund: LiabilityFund) -> FundFigures:
@@ -62,8 +82,10 @@ def fund_figures(*, fund: LiabilityFund) -> FundFigures:
 
 
 def fund_figures_for(*, funds: list[LiabilityFund]) -> dict[int, FundFigures]:
-    """Figures for many funds in two queries, whatever their number."""
-    capital = paid_in_capital_by_fund(fund_ids=[f.pk for f in funds])
+    """Figures for many funds in a constant number of queries, whatever their number."""
+    capital = paid_in_capital_by_fund(
+        fund_ids=[f.pk for f in funds], quarter_by_fund={f.pk: f.quarter_id for f in funds}
+    )
     exposure = outstanding_exposure_by_quarter(quarter_ids=[f.quarter_id for f in funds])
     return {
         f.pk: FundFigures(

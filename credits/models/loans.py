@@ -171,6 +171,7 @@ class ScheduleVersion(models.Model):
         INITIAL = "initial", _("Schedule at payout")
         LONGER_TERM = "longer_term", _("Lower instalment, longer term")
         PAUSE = "pause", _("Pause of repayment")
+        EARLY_REPAYMENT = "early_repayment", _("Early repayment")
 
     class Status(models.TextChoices):
         PROPOSED = "proposed", _("Proposed")
