@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import detail, documents, entry, lists, pdf, workflow
+from .views import detail, documents, entry, lists, pdf, servicing, workflow
 
 urlpatterns = [
     path("applications/", lists.application_list, name="application_list"),
@@ -30,4 +30,17 @@ urlpatterns = [
         pdf.decision_template_pdf,
         name="decision_template_pdf",
     ),
+    # Keeping a loan (credits.servicing)
+    path(
+        "loans/<int:pk>/reschedule/",
+        servicing.rescheduling_propose,
+        name="rescheduling_propose",
+    ),
+    path(
+        "loans/<int:pk>/reschedule/<int:version_pk>/decide/",
+        servicing.rescheduling_decide,
+        name="rescheduling_decide",
+    ),
+    path("loans/<int:pk>/repay-early/", servicing.loan_repay_early, name="loan_repay_early"),
+    path("loans/<int:pk>/default/", servicing.loan_default, name="loan_default"),
 ]

@@ -4,17 +4,18 @@ A plain form, not a ModelForm: the service writes, the form only reads what was 
 come from the model's verbose names so that a field is called the same everywhere.
 """
 
+import datetime
 from typing import Any
 
 from django import forms
 from django.db import models
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from credits.models import Application
-from miqua.forms import BirthDateField, MoneyField
+from miqua.forms import BirthDateField, DateField, MoneyField
 
 from . import selectors
 from .models import Guarantor
@@ -133,3 +134,38 @@ class GuaranteeForm(forms.Form):
         if guarantor is None:
             kwargs["guarantor_data"] = {f: data[f] for f in self.NEW_GUARANTOR_FIELDS}
         return kwargs
+
+
+class ClaimUpdateForm(forms.Form):
+    """What happened to a guarantor's claim: a payment, or the office gives the rest up."""
+
+    action = forms.ChoiceField(
+        label=_("What happened"),
+        choices=[("pay", _("The guarantor paid")), ("waive", _("Waive what is still open"))],
+        widget=forms.RadioSelect,
+        initial="pay",
+    )
+    amount = MoneyField(label=_("Amount paid (EUR)"), required=False)
+    day = DateField(
+        label=_("Paid on"),
+        required=False,
+        earliest=datetime.date(2009, 1, 1),
+        latest=lambda: timezone.localdate(),
+    )
+    note = forms.CharField(
+        label=_("Why the claim is waived"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("action") == "pay":
+            if data.get("amount") is None and "amount" not in self.errors:
+                self.add_error("amount", _("Please enter the amount the guarantor paid."))
+            if data.get("day") is None and "day" not in self.errors:
+                self.add_error("day", _("Please enter the day the guarantor paid."))
+        elif data.get("action") == "waive" and not (data.get("note") or "").strip():
+            self.add_error("note", _("Please say why the claim is waived."))
+        return data

@@ -10,7 +10,7 @@ from credits.models import Application, Loan
 from miqua.money import ZERO, quantize_eur
 from quarters.models import Quarter
 
-from .models import Guarantee, Guarantor
+from .models import Guarantee, Guarantor, GuarantorClaim
 
 
 @dataclass(frozen=True)
@@ -106,3 +106,12 @@ def known_guarantor(
         ):
             return guarantor
     return None
+
+
+def claims_of(*, loan: Loan) -> list[GuarantorClaim]:
+    """The guarantors' claims of a defaulted loan, in the order demanded."""
+    return list(
+        GuarantorClaim.objects.filter(loan=loan)
+        .select_related("guarantee__guarantor", "demanded_by", "changed_by")
+        .order_by("id")
+    )

@@ -9,4 +9,5 @@ urlpatterns = [
         views.guarantee_remove,
         name="guarantee_remove",
     ),
+    path("claims/<int:pk>/", views.claim_update, name="claim_update"),
 ]

@@ -1,23 +1,28 @@
 """Adding and removing the guarantors of a draft, on the application's page."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from credits.models import Application
+from credits.extensions import LoanPanel
+from credits.models import Application, Loan
 from credits.views.access import application_for
 from credits.views.detail import render_application_detail
+from credits.views.servicing import loan_url
 from miqua.forms import apply_validation_error
 from miqua.money import format_eur
 
-from . import services
-from .forms import GuaranteeForm
-from .models import Guarantee
+from . import selectors, services
+from .forms import ClaimUpdateForm, GuaranteeForm
+from .models import Guarantee, GuarantorClaim
 
 
 def _application_for_guarantees(request: HttpRequest, pk: int) -> Application:
@@ -76,3 +81,60 @@ def guarantee_remove(request: HttpRequest, pk: int, guarantee_pk: int) -> HttpRe
         % {"name": guarantee.guarantor.full_name},
     )
     return redirect(_guarantees_url(application))
+
+
+# --- The guarantors' claims of a defaulted loan ------------------------------------------------
+
+
+def claims_panel_context(request: HttpRequest, loan: Loan) -> Mapping[str, Any]:
+    claims = selectors.claims_of(loan=loan) if loan.status == Loan.Status.DEFAULTED else []
+    return {
+        "guarantor_claims": claims,
+        "can_manage_claims": bool(claims)
+        and request.user.has_perm("guarantors.manage_claims", loan),
+    }
+
+
+CLAIMS_PANEL = LoanPanel(
+    name="guarantor_claims",
+    template="guarantors/_claims_panel.html",
+    context=claims_panel_context,
+    order=60,
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def claim_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record what a guarantor paid on their claim, or waive what is still open."""
+    claim = get_object_or_404(
+        GuarantorClaim.objects.select_related("guarantee__guarantor", "loan__borrower"), pk=pk
+    )
+    if not request.user.has_perm("guarantors.manage_claims", claim):
+        raise PermissionDenied
+    form = ClaimUpdateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["action"] == "pay":
+                services.claim_record_payment(
+                    claim=claim, amount=data["amount"], day=data["day"], actor=request.user
+                )
+            else:
+                services.claim_waive(claim=claim, note=data["note"], actor=request.user)
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            messages.success(
+                request,
+                _("The claim of %(name)s is updated.")
+                % {"name": claim.guarantee.guarantor.full_name},
+            )
+            return redirect(loan_url(claim.loan) + "#guarantor-claims")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "guarantors/claim_update.html",
+        {"claim": claim, "loan": claim.loan, "loan_url": loan_url(claim.loan), "form": form},
+        status=status,
+    )
