@@ -91,6 +91,63 @@ def _pdf_upload(target: Target) -> dict[str, object]:
     return {"file": SimpleUploadedFile("Ausweis.pdf", TINY_PDF), "kind": "identity"}
 
 
+# --- Keeping a loan (servicing): a running loan with a proposed new schedule, and a defaulted
+# loan with a guarantor's claim, made once per quarter on first use (outside the rolled-back
+# request, so every role is asked about the same objects).
+
+
+def _servicing_loans(target: Target) -> tuple[object, object, object]:
+    from credits import servicing
+    from credits.models import Loan, ScheduleVersion
+    from guarantors.models import GuarantorClaim
+
+    with scopes_disabled():
+        running = Loan.objects.filter(
+            quarter=target.quarter, contract_number__startswith="SRV-R"
+        ).first()
+        if running is None:
+            staff = User.objects.filter(role=Role.STAFF).first()
+            administrator = User.objects.filter(role=Role.ADMINISTRATOR).first()
+            running, defaulted = (
+                factories.paid_out_loan(
+                    quarter=target.quarter,
+                    recorder=staff,
+                    confirmer=administrator,
+                    contract_number=f"SRV-{kind}-{target.quarter.pk}",
+                )
+                for kind in ("R", "D")
+            )
+            servicing.rescheduling_propose(
+                loan=running,
+                kind=ScheduleVersion.Kind.PAUSE,
+                pause_months=2,
+                reason="Krankheit",
+                actor=administrator,
+                today=date(2025, 2, 1),
+            )
+            factories.GuaranteeFactory(application=defaulted.application)
+            servicing.loan_declare_default(
+                loan=defaulted, reason="Insolvenz", day=date(2025, 6, 15), actor=staff
+            )
+        defaulted = Loan.objects.get(contract_number=f"SRV-D-{target.quarter.pk}")
+        proposal = ScheduleVersion.objects.get(loan=running, status=ScheduleVersion.Status.PROPOSED)
+        claim = GuarantorClaim.objects.get(loan=defaulted)
+        return running, proposal, claim
+
+
+def _running_loan(target: Target) -> dict[str, object]:
+    return {"pk": _servicing_loans(target)[0].pk}
+
+
+def _proposal(target: Target) -> dict[str, object]:
+    running, proposal, _claim = _servicing_loans(target)
+    return {"pk": running.pk, "version_pk": proposal.pk}
+
+
+def _claim(target: Target) -> dict[str, object]:
+    return {"pk": _servicing_loans(target)[2].pk}
+
+
 @dataclass(frozen=True)
 class Request:
     """How a URL is asked for, when a plain GET without arguments will not do."""
@@ -133,6 +190,14 @@ REQUESTS: dict[str, Request] = {
     ),
     "ballot_minutes_pdf": Request(kwargs=lambda t: {"pk": t.closed_ballot.pk}),
     "decision_template_pdf": Request(kwargs=_application),
+    # Keeping a loan (servicing)
+    "rescheduling_propose": Request(kwargs=_running_loan),
+    "rescheduling_decide": Request(
+        kwargs=_proposal, method="post", data=lambda t: {"decision": "approve"}
+    ),
+    "loan_repay_early": Request(kwargs=_running_loan),
+    "loan_default": Request(kwargs=_running_loan),
+    "claim_update": Request(kwargs=_claim),
     # allauth's pages with a key in the path: a bad key is their own business, not ours.
     "account_confirm_email": Request(kwargs=lambda t: {"key": "not-a-key"}),
     "account_reset_password_from_key": Request(
@@ -165,6 +230,14 @@ GUARANTEES = Redirect(lambda t: APPLICATION.to(t) + "#guarantees")
 DOCUMENTS = Redirect(lambda t: APPLICATION.to(t) + "#documents")
 BALLOT = Redirect(lambda t: reverse("ballot_detail", kwargs=_ballot(t)))
 CASE = Redirect(lambda t: BALLOT.to(t) + f"#case-{_case(t)['case_pk']}")
+VERSIONS = Redirect(lambda t: _loan_url(_servicing_loans(t)[0]) + "#schedule-versions")
+
+
+def _loan_url(loan: object) -> str:
+    from credits.views.servicing import loan_url
+
+    return loan_url(loan)  # type: ignore[arg-type]
+
 
 # Every URL x role, on the role's own quarter's objects ("own": the advisor's quarter, of which
 # the committee member's committee decides and which lies in the municipality viewer's city).
@@ -202,6 +275,12 @@ PAGES: dict[str, tuple[Expected, Expected, Expected, Expected, Expected, Expecte
     "meeting_votes_record":   (LOGIN,    404,         403,      404,         BALLOT,    BALLOT),
     "ballot_close":           (LOGIN,    404,         403,      404,         BALLOT,    BALLOT),
     "ballot_minutes_pdf":     (LOGIN,    404,         200,      404,         200,       200),
+    # Keeping a loan (servicing): the back office's; advisors see the payoff figure only.
+    "rescheduling_propose":   (LOGIN,    403,         403,      403,         200,       200),
+    "rescheduling_decide":    (LOGIN,    403,         403,      403,         VERSIONS,  VERSIONS),
+    "loan_repay_early":       (LOGIN,    200,         403,      403,         200,       200),
+    "loan_default":           (LOGIN,    403,         403,      403,         200,       200),
+    "claim_update":           (LOGIN,    403,         403,      403,         200,       200),
 }
 
 # allauth's pages answer every signed-in role alike. There is no public sign-up: the sign-up
@@ -249,6 +328,11 @@ PERSONAL_DATA = frozenset(
         "application_prepare",
         "decision_template_pdf",
         "ballot_create",
+        "rescheduling_propose",
+        "rescheduling_decide",
+        "loan_repay_early",
+        "loan_default",
+        "claim_update",
     }
 )
 KEPT_FROM_PERSONAL_DATA = ("municipality_viewer", "committee_member")
