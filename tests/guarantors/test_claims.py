@@ -194,3 +194,36 @@ def test_recoveries_are_refused_on_a_running_loan_and_claims_are_staffs(
             servicing.loan_recovery_record(
                 loan=loan, amount=D("1.00"), value_date=DAY, actor=user, today=DAY
             )
+
+
+def test_a_loan_outside_the_quarters_is_carried_by_the_microfinancier(
+    network, second_staff, unscoped
+):
+    from miqua.audit.models import AuditEntry
+
+    borrower = factories.BorrowerFactory(quarter=None)
+    loan = loan_services.loan_record_outside(
+        borrower=borrower,
+        terms=loan_services.LoanTerms(
+            contract_number="KV-AUSSEN-9",
+            iban=factories.TEST_IBANS[1],
+            disbursed_on=datetime.date(2025, 1, 15),
+            amount=D("1000.00"),
+            interest_rate=D("8.56"),
+            term_months=12,
+        ),
+        actor=network.staff,
+        today=datetime.date(2025, 1, 15),
+    )
+    loan_services.loan_confirm(loan=loan, actor=second_staff)
+    capital = fund_figures(fund=network.own_fund).paid_in_capital
+
+    result = servicing.loan_declare_default(
+        loan=loan, reason="Insolvenz", day=DAY, actor=network.staff, today=DAY
+    )
+
+    assert (result.claimed, result.written_off) == (0, D("1000.00"))
+    assert not FundLedgerEntry.objects.filter(loan=loan).exists()
+    assert fund_figures(fund=network.own_fund).paid_in_capital == capital
+    carried = AuditEntry.objects.get(action="fund.loss_carried_by_microfinancier")
+    assert carried.changes["amount"] == "1000.00"

@@ -106,9 +106,9 @@ def test_fund_figures_for_many_funds_takes_a_bounded_number_of_queries(
 ):
     funds = [_fund_with("10000.00", f"{10000 + i}.50") for i in range(12)]
 
-    # Contributions, running loans, their principal repaid, active reservations: one query
-    # each, however many funds.
-    with scope(quarter=None), django_assert_max_num_queries(4):
+    # Contributions, the fund ledger (write-offs and recoveries), running loans, their
+    # principal repaid, active reservations: one query each, however many funds.
+    with scope(quarter=None), django_assert_max_num_queries(5):
         figures = fund_figures_for(funds=funds)
 
     assert len(figures) == 12
