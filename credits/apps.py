@@ -29,6 +29,10 @@ AUDIT_ACTIONS = {
     "fund.loss_carried_by_microfinancier": _(
         "Loss carried by the microfinancier (loan outside the quarters)"
     ),
+    # Bank statements (credits.banking)
+    "statement.imported": _("Bank statement imported"),
+    "bank_entry.assigned": _("Bank statement entry booked to the loan by hand"),
+    "bank_entry.not_repayment": _("Bank statement entry marked as not a repayment"),
 }
 
 
