@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -425,7 +425,7 @@ def payments_book(
         )
         if any(p.pk is None for p in payments):  # backends without RETURNING (none we run)
             raise RuntimeError("bulk_create did not return the payments' keys.")
-        allocations: list[Allocation] = []
+        allocations: list[AllocationRow] = []
         settled: dict[int, datetime.date] = {}
         touched: set[int] = set()
         order = sorted(range(len(items)), key=lambda n: (items[n].value_date, n))
@@ -438,35 +438,32 @@ def payments_book(
             )
             for part in parts:
                 allocations.append(
-                    Allocation(
-                        payment=payment,
-                        instalment_id=part.instalment_id,
-                        loan_id=item.loan_id,
-                        quarter_id=payment.quarter_id,
-                        interest=part.interest,
-                        principal=part.principal,
-                        value_date=item.value_date,
+                    (
+                        payment.pk,
+                        part.instalment_id,
+                        item.loan_id,
+                        payment.quarter_id,
+                        part.interest,
+                        part.principal,
+                        item.value_date,
                     )
                 )
                 touched.add(part.instalment_id)
             for instalment in open_by_loan[item.loan_id]:
                 if not instalment.is_open and instalment.id not in settled:
                     settled[instalment.id] = item.value_date
-        Allocation.objects.bulk_create(allocations, batch_size=2000)
-        updates = []
+        _allocations_insert(allocations)
         state = {i.id: i for opens in open_by_loan.values() for i in opens}
-        for pk in touched:
-            interest, principal = originals[pk]
-            updates.append(
-                Instalment(
-                    pk=pk,
-                    paid_interest=interest - state[pk].interest_open,
-                    paid_principal=principal - state[pk].principal_open,
-                    settled_on=settled.get(pk),
+        _instalments_paid_update(
+            [
+                (
+                    pk,
+                    originals[pk][0] - state[pk].interest_open,
+                    originals[pk][1] - state[pk].principal_open,
+                    settled.get(pk),
                 )
-            )
-        Instalment.objects.bulk_update(
-            updates, ["paid_interest", "paid_principal", "settled_on"], batch_size=2000
+                for pk in sorted(touched)
+            ]
         )
         loans_close_repaid(loan_ids=loan_ids, actor=actor)
     return payments
@@ -510,6 +507,78 @@ def loans_close_repaid(*, loan_ids: Sequence[int], actor: User | None) -> list[i
         for pk, quarter_id, contract_number, last in done
     )
     return [pk for pk, *_rest in done]
+
+
+# payment, instalment, loan, quarter, interest, principal, value date
+AllocationRow = tuple[int, int, int, int | None, Decimal, Decimal, datetime.date]
+ALLOCATION_COLUMNS = (
+    "payment_id",
+    "instalment_id",
+    "loan_id",
+    "quarter_id",
+    "interest",
+    "principal",
+    "value_date",
+)
+
+
+def _allocations_insert(rows: Sequence[AllocationRow]) -> None:
+    """Write the allocations. On PostgreSQL one INSERT of unnested arrays: a large statement's
+    30,000 allocations through bulk_create spent seconds building model instances and
+    placeholders; elsewhere bulk_create."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        Allocation.objects.bulk_create(
+            (Allocation(**dict(zip(ALLOCATION_COLUMNS, row, strict=True))) for row in rows),
+            batch_size=2000,
+        )
+        return
+    table = Allocation._meta.db_table
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({', '.join(ALLOCATION_COLUMNS)}) "  # noqa: S608
+            "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], "
+            "%s::numeric[], %s::numeric[], %s::date[])",
+            columns,
+        )
+
+
+# Rows per UPDATE statement: four parameters each, well below the databases' limits.
+PAID_UPDATE_BATCH = 5000
+
+
+def _instalments_paid_update(
+    rows: Sequence[tuple[int, Decimal, Decimal, datetime.date | None]],
+) -> None:
+    """Write what each instalment has been paid, in one statement (PostgreSQL: four arrays
+    unnested; SQLite: UPDATE ... FROM (VALUES ...) in batches). Django's bulk_update builds a
+    CASE per row and column, which took 25 s for the 7,500 payments of a large statement."""
+    if not rows:
+        return
+    table = Instalment._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            ids, interest, principal, settled = (list(column) for column in zip(*rows, strict=True))
+            cursor.execute(
+                f"UPDATE {table} SET paid_interest = v.interest, paid_principal = v.principal, "  # noqa: S608
+                "settled_on = v.settled "
+                "FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[], %s::date[]) "
+                "AS v(id, interest, principal, settled) "
+                f"WHERE {table}.id = v.id",
+                [ids, interest, principal, settled],
+            )
+            return
+        for start in range(0, len(rows), PAID_UPDATE_BATCH):
+            batch = rows[start : start + PAID_UPDATE_BATCH]
+            values = ", ".join("(%s, %s, %s, %s)" for _row in batch)
+            cursor.execute(
+                f"UPDATE {table} SET paid_interest = v.column2, paid_principal = v.column3, "  # noqa: S608
+                f"settled_on = v.column4 FROM (VALUES {values}) AS v "
+                f"WHERE {table}.id = v.column1",
+                [value for row in batch for value in row],
+            )
 
 
 @transaction.atomic

@@ -162,13 +162,20 @@ class _Camt:
     """One CAMT document: finds elements in its namespace and words its errors."""
 
     def __init__(self, namespace: str) -> None:
-        self.ns = {"c": namespace}
-
-    def find(self, element: Element, path: str) -> Element | None:
-        return element.find("/".join(f"c:{step}" for step in path.split("/")), self.ns)
+        self.prefix = f"{{{namespace}}}"
 
     def findall(self, element: Element, path: str) -> list[Element]:
-        return element.findall("/".join(f"c:{step}" for step in path.split("/")), self.ns)
+        """The elements at `path` ("NtryDtls/TxDtls") below `element`, in document order.
+        Walked by hand: ElementPath with a namespace map took half the time of a large file."""
+        current = [element]
+        for step in path.split("/"):
+            tag = self.prefix + step
+            current = [child for parent in current for child in parent if child.tag == tag]
+        return current
+
+    def find(self, element: Element, path: str) -> Element | None:
+        found = self.findall(element, path)
+        return found[0] if found else None
 
     def text(self, element: Element | None, *paths: str) -> str:
         """The first of the paths that has text, stripped; "" if none."""
