@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import detail, documents, entry, lists, pdf, servicing, workflow
+from .views import banking, detail, documents, entry, lists, pdf, servicing, workflow
 
 urlpatterns = [
     path("applications/", lists.application_list, name="application_list"),
@@ -43,4 +43,10 @@ urlpatterns = [
     ),
     path("loans/<int:pk>/repay-early/", servicing.loan_repay_early, name="loan_repay_early"),
     path("loans/<int:pk>/default/", servicing.loan_default, name="loan_default"),
+    # Bank statements of the repayment account (credits.banking)
+    path("statements/", banking.statement_list, name="statement_list"),
+    path("statements/import/", banking.statement_upload, name="statement_upload"),
+    path("statements/<int:pk>/", banking.statement_detail, name="statement_detail"),
+    path("statements/review/", banking.review_queue, name="review_queue"),
+    path("statements/entries/<int:pk>/", banking.entry_review, name="entry_review"),
 ]

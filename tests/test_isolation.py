@@ -148,6 +148,27 @@ def _claim(target: Target) -> dict[str, object]:
     return {"pk": _servicing_loans(target)[2].pk}
 
 
+def _bank_entry() -> dict[str, object]:
+    """A statement's entry awaiting review. Statements belong to no quarter: every target
+    points at the same one."""
+    from credits.models import BankEntry, BankStatement
+
+    with scopes_disabled():
+        entry = BankEntry.objects.filter(entry_key="isolation-walk").first()
+        if entry is None:
+            statement = BankStatement.objects.create(file_name="walk.xml", file_format="csv")
+            entry = BankEntry.objects.create(
+                statement=statement,
+                entry_key="isolation-walk",
+                booking_date=date(2025, 3, 4),
+                value_date=date(2025, 3, 4),
+                amount=1,
+                is_credit=True,
+                status=BankEntry.Status.REVIEW,
+            )
+        return {"statement": entry.statement_id, "entry": entry.pk}
+
+
 @dataclass(frozen=True)
 class Request:
     """How a URL is asked for, when a plain GET without arguments will not do."""
@@ -198,6 +219,9 @@ REQUESTS: dict[str, Request] = {
     "loan_repay_early": Request(kwargs=_running_loan),
     "loan_default": Request(kwargs=_running_loan),
     "claim_update": Request(kwargs=_claim),
+    # Bank statements (credits.banking)
+    "statement_detail": Request(kwargs=lambda t: {"pk": _bank_entry()["statement"]}),
+    "entry_review": Request(kwargs=lambda t: {"pk": _bank_entry()["entry"]}),
     # allauth's pages with a key in the path: a bad key is their own business, not ours.
     "account_confirm_email": Request(kwargs=lambda t: {"key": "not-a-key"}),
     "account_reset_password_from_key": Request(
@@ -281,6 +305,12 @@ PAGES: dict[str, tuple[Expected, Expected, Expected, Expected, Expected, Expecte
     "loan_repay_early":       (LOGIN,    200,         403,      403,         200,       200),
     "loan_default":           (LOGIN,    403,         403,      403,         200,       200),
     "claim_update":           (LOGIN,    403,         403,      403,         200,       200),
+    # Bank statements are the back office's; a statement or entry is out of others' sight.
+    "statement_list":         (LOGIN,    403,         403,      403,         200,       200),
+    "statement_upload":       (LOGIN,    403,         403,      403,         200,       200),
+    "statement_detail":       (LOGIN,    404,         404,      404,         200,       200),
+    "review_queue":           (LOGIN,    403,         403,      403,         200,       200),
+    "entry_review":           (LOGIN,    404,         404,      404,         200,       200),
 }
 
 # allauth's pages answer every signed-in role alike. There is no public sign-up: the sign-up
@@ -333,6 +363,12 @@ PERSONAL_DATA = frozenset(
         "loan_repay_early",
         "loan_default",
         "claim_update",
+        # Payers' names and accounts.
+        "statement_list",
+        "statement_upload",
+        "statement_detail",
+        "review_queue",
+        "entry_review",
     }
 )
 KEPT_FROM_PERSONAL_DATA = ("municipality_viewer", "committee_member")
