@@ -109,7 +109,16 @@ def test_camt_02_matches_by_contract_reference_and_iban_and_queues_the_rest(staf
         assert payment.source == Payment.Source.STATEMENT
         assert payment.value_date == datetime.date(2025, 3, 3)  # the value date, not booking
         assert payment.bank_entry.remittance == "Dauerauftrag Rueckzahlung"
-        assert payment.allocations.exists()
+        # What the allocations say is what the instalments say they were paid.
+        allocated = sum((a.interest + a.principal for a in payment.allocations.all()), D("0"))
+        paid = sum(
+            (i.paid_interest + i.paid_principal for i in loans.second.instalments.all()), D("0")
+        )
+        assert allocated == paid == D("212.50")
+        first_instalment = loans.second.instalments.order_by("due_on").first()
+        # 212.50 € of the first instalment (about 227 €): paid in part, not settled.
+        assert first_instalment.paid == D("212.50") < first_instalment.amount
+        assert first_instalment.settled_on is None
         audit = AuditEntry.objects.get(action="statement.imported")
         assert audit.changes["booked"] == 3 and audit.changes["queued_for_review"] == 1
 
@@ -173,6 +182,14 @@ def test_an_overlapping_csv_export_books_only_its_new_rows(staff, loans):
     result = _import("bank_overlap.csv", staff)  # Windows-1252, two rows repeated
     assert (result.skipped_known, result.booked, result.matched_by_contract) == (2, 1, 1)
     assert _paid(loans.second) == D("212.50") + D("500.00")
+    with scopes_disabled():
+        first, second, third, fourth = loans.second.instalments.order_by("due_on")[:4]
+        # 712.50 € pay three instalments of about 227 € (the first is settled by the 500 € of
+        # 6 May, as the 212.50 € of 2 May fell short of it) and a part of the fourth.
+        assert {first.settled_on, second.settled_on, third.settled_on} == {
+            datetime.date(2025, 5, 6)
+        }
+        assert fourth.settled_on is None and fourth.paid > 0
 
 
 def test_two_identical_transfers_in_one_file_are_both_booked(staff, loans):
