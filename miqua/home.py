@@ -9,7 +9,7 @@ from django.shortcuts import render
 from committees import selectors as committee_selectors
 from committees.selectors import current_memberships_of
 from credits import selectors as credit_selectors
-from credits.models import Application
+from credits.models import Application, BankEntry
 from credits.workflow import OPEN_STATES
 from miqua.accounts.models import Role
 from quarters import selectors as quarter_selectors
@@ -37,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "totals": quarter_selectors.totals_of(overviews),
             "application_counts": _application_counts(request),
             **_committee_work(request),
+            **_statement_work(request),
         },
     )
 
@@ -51,6 +52,13 @@ def _committee_work(request: HttpRequest) -> dict[str, object]:
         "awaiting_ballot": awaiting.count(),
         "without_quorum": committee_selectors.without_quorum(applications=awaiting),
     }
+
+
+def _statement_work(request: HttpRequest) -> dict[str, object]:
+    """For the back office: the bank statement entries no loan was found for."""
+    if not request.user.has_perm("credits.import_statement"):
+        return {}
+    return {"statement_review": BankEntry.objects.filter(status=BankEntry.Status.REVIEW).count()}
 
 
 def _application_counts(request: HttpRequest) -> dict[str, int] | None:

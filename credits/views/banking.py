@@ -103,12 +103,16 @@ def statement_upload(request: HttpRequest) -> HttpResponse:
 @require_safe
 def statement_list(request: HttpRequest) -> HttpResponse:
     _require(request)
-    statements = BankStatement.objects.select_related("imported_by").annotate(
-        booked=Count("entries", filter=Q(entries__status=S.BOOKED)),
-        waiting=Count("entries", filter=Q(entries__status=S.REVIEW)),
-        debits=Count("entries", filter=Q(entries__status=S.DEBIT)),
-        skipped=F("entry_count") - F("new_count"),
-    ).order_by("-imported_at", "-id")
+    statements = (
+        BankStatement.objects.select_related("imported_by")
+        .annotate(
+            booked=Count("entries", filter=Q(entries__status=S.BOOKED)),
+            waiting=Count("entries", filter=Q(entries__status=S.REVIEW)),
+            debits=Count("entries", filter=Q(entries__status=S.DEBIT)),
+            skipped=F("entry_count") - F("new_count"),
+        )
+        .order_by("-imported_at", "-id")
+    )
     page = Paginator(statements, STATEMENTS_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -5,17 +5,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # The pages below a menu entry keep it marked as the current one.
-_SECTIONS = {
-    "ballot_list": {"ballot_create", "ballot_detail"},
-    "statement_list": {"statement_upload", "statement_detail", "review_queue", "entry_review"},
-}
+_SECTIONS = {"ballot_list": {"ballot_create", "ballot_detail"}}
 
 # (url name, label, permission or None for every signed-in user)
 _NAVIGATION = [
     ("home", _("Overview"), None),
     ("application_list", _("Applications"), "credits.view_application"),
     ("ballot_list", _("Committee votes"), "committees.view_ballots"),
-    ("statement_list", _("Bank statements"), "credits.import_statement"),
     ("user_list", _("Users"), "accounts.view_user_list"),
 ]
 

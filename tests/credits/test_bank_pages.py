@@ -122,9 +122,11 @@ def test_a_waiting_credit_is_marked_as_not_a_repayment_with_a_note(staff_client,
     assert (entry.status, entry.review_note) == (S.NOT_REPAYMENT, "Spende")
 
 
-def test_the_menu_shows_the_statements_to_staff_only(network):
-    for user, expected in ((network.staff, True), (network.advisor, False)):
+def test_the_staff_home_counts_what_awaits_review(network, loans):
+    _waiting(network)
+    for user, expected in ((network.staff, 1), (network.advisor, None)):
         client = Client()
         client.force_login(user)
-        urls = [item["url"] for item in client.get(reverse("home")).context["nav_items"]]
-        assert (reverse("statement_list") in urls) is expected
+        response = client.get(reverse("home"))
+        assert response.context.get("statement_review") == expected
+        assert (reverse("review_queue") in response.content.decode()) is (expected is not None)
