@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
@@ -49,6 +49,7 @@ MIN_CONTRACT_LENGTH = 4
 # How many pieces of a remittance text may form one contract number ("KV", "0004711").
 MAX_PIECES = 3
 ATTEMPTS = 3
+DEADLOCK = "40P01"  # PostgreSQL's SQLSTATE for a deadlock it broke
 
 _PIECES = re.compile(r"[0-9A-Za-z]+")
 _REFERENCE = re.compile(r"\bMQ\W{0,2}(\d{1,9})\b", re.IGNORECASE)
@@ -170,12 +171,19 @@ def statement_import(*, content: bytes, file_name: str, actor: User) -> ImportRe
         try:
             with transaction.atomic(), scopes_disabled():
                 return _import(data=data, digest=digest, file_name=file_name, actor=actor)
-        except IntegrityError:
+        except (IntegrityError, OperationalError) as error:
             # Another import stored some of these entries meanwhile: start again, now they are
-            # known. (Only the entry key is unique among what is written here.)
-            if attempt == ATTEMPTS:
+            # known. (Only the entry key is unique among what is written here.) Two overlapping
+            # files listing their common entries in another order may wait for each other's
+            # keys: the database ends one of them as a deadlock, which starts again the same way.
+            retry = isinstance(error, IntegrityError) or _is_deadlock(error)
+            if not retry or attempt == ATTEMPTS:
                 raise
     raise AssertionError("unreachable")
+
+
+def _is_deadlock(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) == DEADLOCK
 
 
 def _import(*, data: StatementData, digest: str, file_name: str, actor: User) -> ImportResult:
