@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import banking, detail, documents, entry, lists, pdf, servicing, workflow
+from .views import (
+    banking,
+    detail,
+    documents,
+    entry,
+    lists,
+    loan_pdf,
+    loans,
+    pdf,
+    servicing,
+    workflow,
+)
 
 urlpatterns = [
     path("applications/", lists.application_list, name="application_list"),
@@ -49,4 +60,14 @@ urlpatterns = [
     path("statements/<int:pk>/", banking.statement_detail, name="statement_detail"),
     path("statements/review/", banking.review_queue, name="review_queue"),
     path("statements/entries/<int:pk>/", banking.entry_review, name="entry_review"),
+    # Loans (the loan pages): list, export, a loan's page and PDFs, payout, confirmation, payment.
+    path("loans/", loans.loan_list, name="loan_list"),
+    path("loans/export.csv", loans.loan_export, name="loan_export"),
+    path("loans/outside/new/", loans.loan_record_outside, name="loan_record_outside"),
+    path("loans/<int:pk>/", loans.loan_detail, name="loan_detail"),
+    path("loans/<int:pk>/confirm/", loans.loan_confirm, name="loan_confirm"),
+    path("loans/<int:pk>/payments/", loans.payment_record, name="payment_record"),
+    path("loans/<int:pk>/tilgungsplan.pdf", loan_pdf.loan_schedule_pdf, name="loan_schedule_pdf"),
+    path("loans/<int:pk>/kontoauszug.pdf", loan_pdf.loan_statement_pdf, name="loan_statement_pdf"),
+    path("applications/<int:pk>/payout/", loans.loan_record, name="loan_record"),
 ]

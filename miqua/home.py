@@ -9,6 +9,7 @@ from django.shortcuts import render
 from committees import selectors as committee_selectors
 from committees.selectors import current_memberships_of
 from credits import selectors as credit_selectors
+from credits.loan_page_selectors import pending_payouts
 from credits.models import Application, BankEntry
 from credits.workflow import OPEN_STATES
 from miqua.accounts.models import Role
@@ -38,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "application_counts": _application_counts(request),
             **_committee_work(request),
             **_statement_work(request),
+            "payouts_awaiting": _payouts_awaiting(request),
         },
     )
 
@@ -59,6 +61,13 @@ def _statement_work(request: HttpRequest) -> dict[str, object]:
     if not request.user.has_perm("credits.import_statement"):
         return {}
     return {"statement_review": BankEntry.objects.filter(status=BankEntry.Status.REVIEW).count()}
+
+
+def _payouts_awaiting(request: HttpRequest) -> int | None:
+    """For the back office: payouts recorded and waiting for a second person's confirmation."""
+    if not request.user.has_perm("credits.confirm_loan"):
+        return None
+    return pending_payouts().count()
 
 
 def _application_counts(request: HttpRequest) -> dict[str, int] | None:

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy
 
 from .. import extensions, selectors, services
 from ..forms import DocumentForm, TransitionForm
-from ..models import Application
-from ..workflow import Transition, available_transitions
+from ..models import Application, Loan
+from ..workflow import APPROVED_STATES, Transition, available_transitions
 from .access import application_for
 from .context import OVERVIEW, figures_context, steps_nav
 
@@ -79,6 +79,20 @@ def documents_context(request: HttpRequest, application: Application) -> dict[st
     }
 
 
+def payout_context(request: HttpRequest, application: Application) -> dict[str, Any]:
+    """The payout of an approved application: its loan once recorded, or for staff the way to
+    record it."""
+    if application.status not in APPROVED_STATES:
+        return {"payout_loan": None, "can_record_payout": False}
+    loan = Loan.objects.filter(application=application).first()
+    return {
+        "payout_loan": loan,
+        "can_view_payout": loan is not None and request.user.has_perm("credits.view_loan", loan),
+        "can_record_payout": loan is None
+        and request.user.has_perm("credits.record_loan", application),
+    }
+
+
 def workflow_context(
     request: HttpRequest, application: Application, *, bound: TransitionForm | None = None
 ) -> dict[str, Any]:
@@ -132,6 +146,7 @@ def render_application_detail(
     }
     context.update(documents_context(request, application))
     context.update(workflow_context(request, application))
+    context.update(payout_context(request, application))
     extensions.add_panels(context, request, application)
     context.update(overrides)
     return render(request, "credits/application_detail.html", context, status=status)

@@ -5,12 +5,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 # The pages below a menu entry keep it marked as the current one.
-_SECTIONS = {"ballot_list": {"ballot_create", "ballot_detail"}}
+_SECTIONS = {
+    "ballot_list": {"ballot_create", "ballot_detail"},
+    "loan_list": {"loan_detail", "loan_confirm", "loan_record_outside"},
+}
 
 # (url name, label, permission or None for every signed-in user)
 _NAVIGATION = [
     ("home", _("Overview"), None),
     ("application_list", _("Applications"), "credits.view_application"),
+    ("loan_list", _("Loans"), "credits.view_loan"),
     ("ballot_list", _("Committee votes"), "committees.view_ballots"),
     ("user_list", _("Users"), "accounts.view_user_list"),
 ]

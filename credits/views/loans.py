@@ -1,0 +1,422 @@
+"""The loan pages: the list (and its CSV export), a loan's page with its schedule, payments and
+history, the payout (from an approved application or outside the quarters), its confirmation
+by a second person, and a payment typed in.
+
+Every view reaches a loan through the scoped manager (another quarter's loan does not exist
+for the user: 404) and then asks the right (403). The services check everything again.
+"""
+
+import csv
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from miqua.audit.selectors import audit_trail_for
+from miqua.forms import apply_validation_error
+from miqua.money import format_eur
+
+from .. import extensions, loan_services
+from ..loan_filters import LoanFilter
+from ..loan_forms import LoanConfirmForm, LoanTermsForm, OutsideLoanForm, PaymentForm
+from ..loan_page_selectors import (
+    current_schedule,
+    loan_rows,
+    loans_for_list,
+    payment_rows,
+    schedule_totals,
+    terms_preview,
+)
+from ..loan_selectors import arrears_at, loan_balance
+from ..models import Application, CapacityReservation, Loan
+from ..outside_loans import outside_loan_record
+from ..schedule import effective_annual_rate
+from ..workflow import APPROVED_STATES
+from .access import application_for
+
+PAGE_SIZE = 25
+
+
+def loan_for(request: HttpRequest, pk: int, *, perm: str) -> Loan:
+    """Scoped first (404), then the right (403)."""
+    loan = get_object_or_404(
+        Loan.objects.select_related(
+            "borrower", "quarter__municipality", "application", "recorded_by", "confirmed_by"
+        ),
+        pk=pk,
+    )
+    if not request.user.has_perm(perm, loan):
+        raise PermissionDenied
+    return loan
+
+
+def iban_formatted(iban: str) -> str:
+    """In groups of four, as printed on a card: DE89 3704 0044 0532 0130 00."""
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
+
+
+def _detail_url(loan: Loan, anchor: str = "") -> str:
+    return reverse("loan_detail", args=[loan.pk]) + anchor
+
+
+# --- The list -------------------------------------------------------------------------------
+
+
+def _filtered(request: HttpRequest, today: datetime.date) -> LoanFilter:
+    return LoanFilter(request.GET, queryset=loans_for_list(), request=request, today=today)
+
+
+@login_required
+@require_safe
+def loan_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.has_perm("credits.view_loan"):
+        raise PermissionDenied
+    today = timezone.localdate()
+    filterset = _filtered(request, today)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filter": filterset,
+        "page_obj": page,
+        "rows": loan_rows(list(page.object_list), day=today),
+        "is_filtered": filterset.is_filtered,
+        "several_quarters": len(filterset.quarter_choices) > 1,
+        "can_export": request.user.has_perm("credits.export_loans"),
+        "can_record_outside": request.user.has_perm("credits.record_loan_outside"),
+        "today": today,
+    }
+    return render(request, "credits/loan_list.html", context)
+
+
+def _csv_amount(value: Decimal | None) -> str:
+    # German number format without thousands separators: spreadsheets read "1234,56" as a
+    # number, "1.234,56" sometimes as a date or text.
+    return "" if value is None else f"{value:.2f}".replace(".", ",")
+
+
+# The export is a German document for the office's spreadsheets, whatever the user's language.
+CSV_HEADER = [
+    "Vertragsnummer",
+    "Antrag",
+    "Nachname",
+    "Vorname",
+    "Quartier",
+    "Kommune",
+    "Status",
+    "Ausgezahlt am",
+    "Betrag",
+    "Sollzins p.a. (%)",
+    "Laufzeit (Monate)",
+    "Tilgungsfreie Monate",
+    "Restschuld (Tilgung)",
+    "Rückstand heute",
+    "Ältester Rückstand fällig am",
+    "Tage überfällig",
+]
+CSV_STATUS = {
+    "pending": "wartet auf Bestätigung",
+    "running": "läuft",
+    "repaid": "zurückgezahlt",
+    "defaulted": "ausgefallen",
+}
+
+
+@login_required
+@require_safe
+def loan_export(request: HttpRequest) -> HttpResponse:
+    """The filtered list as CSV (semicolons, German numbers, UTF-8 with BOM for Excel). Staff
+    only: it carries the personal data of every borrower in the list."""
+    if not request.user.has_perm("credits.export_loans"):
+        raise PermissionDenied
+    today = timezone.localdate()
+    loans = list(_filtered(request, today).qs)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="Kredite-{today:%Y-%m-%d}.csv"'
+    response["Cache-Control"] = "private, no-store"
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    for row in loan_rows(loans, day=today):
+        loan = row.loan
+        writer.writerow(
+            [
+                loan.contract_number,
+                loan.application.reference if loan.application else "",
+                loan.borrower.last_name,
+                loan.borrower.first_name,
+                loan.quarter.name if loan.quarter else "außerhalb der Quartiere",
+                loan.quarter.municipality.name if loan.quarter else "",
+                CSV_STATUS.get(loan.status, loan.status),
+                loan.disbursed_on.strftime("%d.%m.%Y"),
+                _csv_amount(loan.amount),
+                _csv_amount(loan.interest_rate),
+                loan.term_months,
+                loan.grace_months,
+                _csv_amount(row.outstanding_principal),
+                _csv_amount(row.arrears.amount if row.arrears else Decimal("0")),
+                row.arrears.oldest_due_on.strftime("%d.%m.%Y") if row.arrears else "",
+                row.arrears.days_past_due if row.arrears else "",
+            ]
+        )
+    return response
+
+
+# --- A loan's page --------------------------------------------------------------------------
+
+
+def render_loan_detail(
+    request: HttpRequest, loan: Loan, *, status: int = 200, **overrides: object
+) -> HttpResponse:
+    """The loan's page. A fixed number of queries, however many instalments and payments."""
+    today = timezone.localdate()
+    user = request.user
+    schedule = current_schedule(loan=loan, today=today)
+    can_record_payment = loan.status == Loan.Status.RUNNING and user.has_perm(
+        "credits.record_payment", loan
+    )
+    context: dict[str, Any] = {
+        "loan": loan,
+        "borrower": loan.borrower,
+        "today": today,
+        "effective_rate": effective_annual_rate(loan.interest_rate),
+        "iban_formatted": iban_formatted(loan.iban),
+        "balance": loan_balance(loan=loan, today=today),
+        "arrears": arrears_at(day=today, loans=Loan.objects.filter(pk=loan.pk)).get(loan.pk),
+        "schedule": schedule,
+        "schedule_totals": schedule_totals(schedule),
+        "payments": payment_rows(loan=loan),
+        "audit_entries": list(audit_trail_for(obj=loan)),
+        "payment_form": PaymentForm() if can_record_payment else None,
+        "can_confirm": loan.status == Loan.Status.PENDING
+        and user.has_perm("credits.confirm_loan", loan),
+        "can_view_application": loan.application_id is not None
+        and user.has_perm("credits.view_application", loan.application),
+    }
+    extensions.add_loan_panels(context, request, loan)
+    context.update(overrides)
+    return render(request, "credits/loan_detail.html", context, status=status)
+
+
+@login_required
+@require_safe
+def loan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return render_loan_detail(request, loan_for(request, pk, perm="credits.view_loan"))
+
+
+@login_required
+@require_POST
+def payment_record(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = loan_for(request, pk, perm="credits.record_payment")
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        try:
+            payment = loan_services.payment_record(
+                loan=loan,
+                amount=form.cleaned_data["amount"],
+                value_date=form.cleaned_data["value_date"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            messages.success(
+                request,
+                _("Payment of %(amount)s with value date %(day)s booked.")
+                % {
+                    "amount": format_eur(payment.amount),
+                    "day": payment.value_date.strftime("%d.%m.%Y"),
+                },
+            )
+            return redirect(_detail_url(loan, "#payments"))
+    return render_loan_detail(request, loan, status=400, payment_form=form)
+
+
+# --- The payout -----------------------------------------------------------------------------
+
+
+def approved_amount(application: Application) -> Decimal | None:
+    """What the committee approved: the reservation that holds its place, else the amount."""
+    reservation = CapacityReservation.objects.filter(
+        application=application, released_at__isnull=True
+    ).first()
+    return reservation.amount if reservation else application.amount
+
+
+def _terms_form_context(form: LoanTermsForm, *, preview_requested: bool) -> dict[str, Any]:
+    """The preview of what the typed terms give (instalment, effective rate), when they are
+    complete enough to compute it."""
+    preview = None
+    if form.is_bound and form.is_valid():
+        preview = terms_preview(form.terms())
+    elif not form.is_bound:
+        initial = {**{n: f.initial for n, f in form.fields.items()}, **form.initial}
+        try:
+            preview = terms_preview(
+                loan_services.LoanTerms(
+                    contract_number="",
+                    iban="",
+                    disbursed_on=initial["disbursed_on"],
+                    amount=Decimal(initial["amount"]),
+                    interest_rate=Decimal(initial["interest_rate"]),
+                    term_months=int(initial["term_months"]),
+                    grace_months=int(initial["grace_months"] or 0),
+                    instalment_day=int(initial["instalment_day"]),
+                    method=initial["method"],
+                )
+            )
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            preview = None
+    return {"form": form, "preview": preview, "preview_requested": preview_requested}
+
+
+@login_required
+def loan_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """The payout of an approved application, prefilled from it; a second person confirms."""
+    application = application_for(request, pk, perm="credits.record_loan")
+    existing = Loan.objects.filter(application=application).first()
+    if existing is not None:
+        messages.info(request, _("The payout of this application is already recorded."))
+        return redirect(_detail_url(existing))
+    if application.status not in APPROVED_STATES:
+        messages.error(request, _("Only an approved application can be paid out."))
+        return redirect("application_detail", pk=application.pk)
+    approved = approved_amount(application)
+    product = application.product
+    preview_requested = False
+    if request.method == "POST":
+        form = LoanTermsForm(request.POST)
+        preview_requested = "preview" in request.POST
+        if form.is_valid() and not preview_requested:
+            try:
+                loan = loan_services.loan_record(
+                    application=application, terms=form.terms(), actor=request.user
+                )
+            except ValidationError as e:
+                apply_validation_error(form, e)
+            else:
+                messages.success(
+                    request,
+                    _("Payout %(contract)s recorded. A second member of staff must now confirm it.")
+                    % {"contract": loan.contract_number},
+                )
+                return redirect(_detail_url(loan))
+    else:
+        form = LoanTermsForm(
+            initial={
+                "disbursed_on": timezone.localdate(),
+                "amount": approved,
+                "interest_rate": product.interest_rate,
+                "term_months": application.term_months,
+                "grace_months": application.grace_months or 0,
+                "instalment_day": product.instalment_day,
+            }
+        )
+    context = {
+        "application": application,
+        "borrower": application.borrower,
+        "approved": approved,
+        **_terms_form_context(form, preview_requested=preview_requested),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "credits/loan_record.html", context, status=status)
+
+
+@login_required
+def loan_record_outside(request: HttpRequest) -> HttpResponse:
+    """A loan outside the quarters: the person and the terms in one form."""
+    if not request.user.has_perm("credits.record_loan_outside"):
+        raise PermissionDenied
+    preview_requested = False
+    if request.method == "POST":
+        form = OutsideLoanForm(request.POST)
+        preview_requested = "preview" in request.POST
+        if form.is_valid() and not preview_requested:
+            try:
+                loan = outside_loan_record(
+                    borrower_data=form.borrower_data(), terms=form.terms(), actor=request.user
+                )
+            except ValidationError as e:
+                apply_validation_error(form, e)
+            else:
+                messages.success(
+                    request,
+                    _("Payout %(contract)s recorded. A second member of staff must now confirm it.")
+                    % {"contract": loan.contract_number},
+                )
+                return redirect(_detail_url(loan))
+    else:
+        form = OutsideLoanForm(
+            initial={
+                "disbursed_on": timezone.localdate(),
+                "interest_rate": Decimal("8.56"),
+                "grace_months": 0,
+                "instalment_day": 30,
+            }
+        )
+    context = {
+        "outside": True,
+        **_terms_form_context(form, preview_requested=preview_requested),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "credits/loan_record.html", context, status=status)
+
+
+@login_required
+def loan_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """The second pair of eyes: confirm the recorded payout, or refuse it with a reason."""
+    loan = loan_for(request, pk, perm="credits.confirm_loan")
+    if loan.status != Loan.Status.PENDING:
+        messages.info(request, _("This payout is already confirmed."))
+        return redirect(_detail_url(loan))
+    form = LoanConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == LoanConfirmForm.CONFIRM:
+                loan_services.loan_confirm(loan=loan, actor=request.user)
+                messages.success(
+                    request,
+                    _("Payout %(contract)s confirmed: the loan is running.")
+                    % {"contract": loan.contract_number},
+                )
+                return redirect(_detail_url(loan))
+            loan_services.loan_record_refuse(
+                loan=loan, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The recording of %(contract)s was refused and deleted. It can be "
+                    "recorded again."
+                )
+                % {"contract": loan.contract_number},
+            )
+            if loan.application_id is not None:
+                return redirect("application_detail", pk=loan.application_id)
+            return redirect("loan_list")
+    today = timezone.localdate()
+    schedule = current_schedule(loan=loan, today=today)
+    context = {
+        "loan": loan,
+        "borrower": loan.borrower,
+        "form": form,
+        "own_recording": loan.recorded_by_id == request.user.pk,
+        "effective_rate": effective_annual_rate(loan.interest_rate),
+        "iban_formatted": iban_formatted(loan.iban),
+        "schedule": schedule,
+        "schedule_totals": schedule_totals(schedule),
+    }
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "credits/loan_confirm.html", context, status=status)
