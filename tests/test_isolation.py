@@ -13,6 +13,7 @@ a table of its own.
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from urllib.parse import quote
 
 import pytest
@@ -26,7 +27,8 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from committees.models import Ballot, BallotCase, Committee
-from credits.models import Application, ApplicationDocument
+from credits import loan_services
+from credits.models import Application, ApplicationDocument, Loan
 from guarantors.models import Guarantee
 from miqua.accounts.models import Role, User
 from miqua.audit.models import AuditEntry
@@ -61,6 +63,11 @@ class Target:
     document: ApplicationDocument
     ballot: Ballot  # open, of the quarter's committee, with `submitted` as its case
     closed_ballot: Ballot
+    # Loans: an approved application awaiting its payout, a running loan, and a payout
+    # recorded by another member of staff, awaiting confirmation.
+    approved: Application | None = None
+    loan: Loan | None = None
+    pending_loan: Loan | None = None
 
 
 def _slug(target: Target) -> dict[str, object]:
@@ -169,6 +176,14 @@ def _bank_entry() -> dict[str, object]:
         return {"statement": entry.statement_id, "entry": entry.pk}
 
 
+def _loan(target: Target) -> dict[str, object]:
+    return {"pk": target.loan.pk}
+
+
+def _payment(target: Target) -> dict[str, object]:
+    return {"amount": "100,00", "value_date": timezone.localdate().isoformat(), "note": "Bar"}
+
+
 @dataclass(frozen=True)
 class Request:
     """How a URL is asked for, when a plain GET without arguments will not do."""
@@ -222,6 +237,13 @@ REQUESTS: dict[str, Request] = {
     # Bank statements (credits.banking)
     "statement_detail": Request(kwargs=lambda t: {"pk": _bank_entry()["statement"]}),
     "entry_review": Request(kwargs=lambda t: {"pk": _bank_entry()["entry"]}),
+    # Loans
+    "loan_detail": Request(kwargs=_loan),
+    "loan_schedule_pdf": Request(kwargs=_loan),
+    "loan_statement_pdf": Request(kwargs=_loan),
+    "loan_record": Request(kwargs=lambda t: {"pk": t.approved.pk}),
+    "loan_confirm": Request(kwargs=lambda t: {"pk": t.pending_loan.pk}),
+    "payment_record": Request(kwargs=_loan, method="post", data=_payment),
     # allauth's pages with a key in the path: a bad key is their own business, not ours.
     "account_confirm_email": Request(kwargs=lambda t: {"key": "not-a-key"}),
     "account_reset_password_from_key": Request(
@@ -254,6 +276,7 @@ GUARANTEES = Redirect(lambda t: APPLICATION.to(t) + "#guarantees")
 DOCUMENTS = Redirect(lambda t: APPLICATION.to(t) + "#documents")
 BALLOT = Redirect(lambda t: reverse("ballot_detail", kwargs=_ballot(t)))
 CASE = Redirect(lambda t: BALLOT.to(t) + f"#case-{_case(t)['case_pk']}")
+PAYMENTS = Redirect(lambda t: reverse("loan_detail", kwargs=_loan(t)) + "#payments")
 VERSIONS = Redirect(lambda t: _loan_url(_servicing_loans(t)[0]) + "#schedule-versions")
 
 
@@ -311,6 +334,16 @@ PAGES: dict[str, tuple[Expected, Expected, Expected, Expected, Expected, Expecte
     "statement_detail":       (LOGIN,    404,         404,      404,         200,       200),
     "review_queue":           (LOGIN,    403,         403,      403,         200,       200),
     "entry_review":           (LOGIN,    404,         404,      404,         200,       200),
+    # Loans: staff keep them, advisors follow their quarters' loans; nobody else sees one.
+    "loan_list":              (LOGIN,    200,         403,      403,         200,       200),
+    "loan_export":            (LOGIN,    403,         403,      403,         200,       200),
+    "loan_record_outside":    (LOGIN,    403,         403,      403,         200,       200),
+    "loan_detail":            (LOGIN,    200,         403,      403,         200,       200),
+    "loan_schedule_pdf":      (LOGIN,    200,         403,      403,         200,       200),
+    "loan_statement_pdf":     (LOGIN,    200,         403,      403,         200,       200),
+    "loan_record":            (LOGIN,    403,         403,      403,         200,       200),
+    "loan_confirm":           (LOGIN,    403,         403,      403,         200,       200),
+    "payment_record":         (LOGIN,    403,         403,      403,         PAYMENTS,  PAYMENTS),
 }
 
 # allauth's pages answer every signed-in role alike. There is no public sign-up: the sign-up
@@ -369,6 +402,15 @@ PERSONAL_DATA = frozenset(
         "statement_detail",
         "review_queue",
         "entry_review",
+        "loan_list",
+        "loan_export",
+        "loan_record_outside",
+        "loan_detail",
+        "loan_schedule_pdf",
+        "loan_statement_pdf",
+        "loan_record",
+        "loan_confirm",
+        "payment_record",
     }
 )
 KEPT_FROM_PERSONAL_DATA = ("municipality_viewer", "committee_member")
@@ -505,7 +547,39 @@ def _target(quarter: Quarter, advisor: User) -> Target:
             ballot=ballot, application=submitted, quarter=quarter, is_open=not closed
         )
         ballots.append(ballot)
-    return Target(quarter, application, submitted, guarantee, document, *ballots)
+    # Loans: recorded by a member of staff of their own, so that the network's staff and
+    # administrator may confirm the pending one.
+    recorder = factories.UserFactory(role=Role.STAFF)
+    confirmer = User.objects.filter(role=Role.STAFF).exclude(pk=recorder.pk).first()
+    loan = factories.paid_out_loan(quarter=quarter, recorder=recorder, confirmer=confirmer)
+    pending_loan = loan_services.loan_record(
+        application=factories.approved_application(quarter=quarter),
+        terms=_terms(f"KV-P-{quarter.pk}"),
+        actor=recorder,
+        today=date(2025, 1, 15),
+    )
+    return Target(
+        quarter,
+        application,
+        submitted,
+        guarantee,
+        document,
+        *ballots,
+        approved=factories.approved_application(quarter=quarter),
+        loan=loan,
+        pending_loan=pending_loan,
+    )
+
+
+def _terms(contract_number: str) -> loan_services.LoanTerms:
+    return loan_services.LoanTerms(
+        contract_number=contract_number,
+        iban=factories.TEST_IBANS[1],
+        disbursed_on=date(2025, 1, 15),
+        amount=Decimal("3000.00"),
+        interest_rate=Decimal("8.56"),
+        term_months=12,
+    )
 
 
 @pytest.fixture
@@ -576,6 +650,49 @@ def test_other_quarters_objects_answer_404_except_to_the_back_office(role, netwo
                 for leak in (target.quarter.name, target.application.borrower.last_name):
                     if leak.encode() in answer.body:
                         mismatches.append(f"{name}: {url} shows {leak}")
+    assert not mismatches, f"{role}:\n" + "\n".join(mismatches)
+
+
+# The loan URLs, asked about a loan outside the quarters: it lies in no quarter, so only the
+# back office (who sees every quarter) finds it; for everyone else it does not exist.
+LOAN_URLS = ("loan_detail", "loan_schedule_pdf", "loan_statement_pdf", "payment_record")
+
+
+@pytest.mark.usefixtures("no_pdf_layout")
+@pytest.mark.parametrize("role", ROLES)
+def test_a_loan_outside_the_quarters_is_found_by_the_back_office_only(role, network, targets):
+    with scopes_disabled():
+        borrower = factories.BorrowerFactory(quarter=None)
+        recorder = factories.UserFactory(role=Role.STAFF)
+        loan = loan_services.loan_record_outside(
+            borrower=borrower, terms=_terms("AQ-1"), actor=recorder, today=date(2025, 1, 15)
+        )
+        pending = loan_services.loan_record_outside(
+            borrower=borrower, terms=_terms("AQ-2"), actor=recorder, today=date(2025, 1, 15)
+        )
+        loan = loan_services.loan_confirm(loan=loan, actor=network.staff)
+    outside = Target(
+        network.own_quarter,
+        *[getattr(targets["own"], f) for f in ("application", "submitted", "guarantee")],
+        targets["own"].document,
+        targets["own"].ballot,
+        targets["own"].closed_ballot,
+        loan=loan,
+        pending_loan=pending,
+    )
+    mismatches = []
+    for name in (*LOAN_URLS, "loan_confirm"):
+        row = PAGES[name]
+        if role == ANONYMOUS:
+            expected: Expected = LOGIN
+        elif role in NETWORK_ROLES:
+            expected = row[ROLES.index(role)]
+        else:
+            expected = 404
+        url, answer = _ask(role, network, name, outside)
+        mismatch = _mismatch(expected, url, answer, outside)
+        if mismatch:
+            mismatches.append(f"{name}: {mismatch}")
     assert not mismatches, f"{role}:\n" + "\n".join(mismatches)
 
 
