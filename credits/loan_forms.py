@@ -19,6 +19,8 @@ from .forms import BorrowerForm
 from .loan_services import EARLIEST_PAYOUT, PAYOUT_DAYS_AHEAD, LoanTerms
 from .models import Loan
 
+NUMBER = {"class": "number"}
+
 
 def _latest_payout() -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=PAYOUT_DAYS_AHEAD)
@@ -49,18 +51,23 @@ class LoanTermsForm(forms.Form):
         max_digits=5,
         decimal_places=2,
         localize=True,
+        widget=forms.TextInput(attrs={"class": "number", "inputmode": "decimal"}),
     )
-    term_months = forms.IntegerField(label=_("Term (months)"), min_value=1, max_value=120)
+    term_months = forms.IntegerField(
+        label=_("Term (months)"), min_value=1, max_value=120, widget=forms.NumberInput(NUMBER)
+    )
     grace_months = forms.IntegerField(
         label=_("Grace months"),
         min_value=0,
         max_value=119,
+        widget=forms.NumberInput(NUMBER),
         help_text=_("Months at the start in which only interest is paid."),
     )
     instalment_day = forms.IntegerField(
         label=_("Instalment day"),
         min_value=1,
         max_value=31,
+        widget=forms.NumberInput(NUMBER),
         help_text=_("Day of the month the instalment is due; in shorter months the last day."),
     )
     method = forms.ChoiceField(

@@ -30,6 +30,9 @@ def pending_payouts() -> QuerySet[Loan]:
     return Loan.objects.filter(status=Loan.Status.PENDING)
 
 
+NOTHING_OWED = (Loan.Status.PENDING, Loan.Status.REPAID)
+
+
 @dataclass(frozen=True)
 class LoanRow:
     loan: Loan
@@ -47,8 +50,10 @@ def loan_rows(loans: Sequence[Loan], *, day: datetime.date) -> list[LoanRow]:
     return [
         LoanRow(
             loan=loan,
+            # Pending: not paid out yet. Repaid: nothing owed, also for the loans of before the
+            # ledger (typed in from paper files, without their payments).
             outstanding_principal=(
-                loan.amount - repaid[loan.pk] if loan.status != Loan.Status.PENDING else ZERO
+                ZERO if loan.status in NOTHING_OWED else loan.amount - repaid[loan.pk]
             ),
             arrears=arrears.get(loan.pk),
         )
