@@ -38,7 +38,7 @@ from ..loan_page_selectors import (
     terms_preview,
 )
 from ..loan_selectors import arrears_at, loan_balance
-from ..models import Application, CapacityReservation, Loan
+from ..models import Application, CapacityReservation, Loan, LoanProduct
 from ..outside_loans import outside_loan_record
 from ..schedule import effective_annual_rate
 from ..workflow import APPROVED_STATES
@@ -355,12 +355,14 @@ def loan_record_outside(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect(_detail_url(loan))
     else:
+        # The network's product (the one without a quarter) gives the usual terms.
+        product = LoanProduct.objects.filter(is_active=True, quarter__isnull=True).first()
         form = OutsideLoanForm(
             initial={
                 "disbursed_on": timezone.localdate(),
-                "interest_rate": Decimal("8.56"),
+                "interest_rate": product.interest_rate if product else None,
                 "grace_months": 0,
-                "instalment_day": 30,
+                "instalment_day": product.instalment_day if product else 30,
             }
         )
     context = {

@@ -427,3 +427,23 @@ def test_home_counts_the_payouts_awaiting_confirmation(network):
     nav = [item["url"] for item in response.context["nav_items"]]
     assert reverse("loan_list") in nav
     assert _client(network.advisor).get(reverse("home")).context["payouts_awaiting"] is None
+
+
+def _list_queries(client: Client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("loan_list"), {"arrears": "on"})
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_list_asks_the_same_number_of_queries_for_2_or_6_loans(network, second_staff):
+    client = _client(network.staff)
+    for n in range(2):
+        _loan(network, second_staff, contract_number=f"KV-A{n}")
+    _list_queries(client)
+    two = _list_queries(client)
+    for n in range(4):
+        _loan(network, second_staff, contract_number=f"KV-B{n}", quarter=network.foreign_quarter)
+    six = _list_queries(client)
+    assert len(client.get(reverse("loan_list")).context["rows"]) == 6
+    assert two == six
