@@ -4,13 +4,15 @@ the loan's page, and the repayment schedule comes as a PDF. The advisor of the q
 follows the loan."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from credits.models import Application, Loan
+from credits.models import Application, Loan, Payment
 from quarters.models import Quarter
 from tests import factories
 
@@ -19,6 +21,40 @@ from .test_advisor_sees_own_quarter import sign_in
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = "test-results"
+
+# The bank's CSV export (as in tests/credits/fixtures/bank.csv): one repayment with the contract
+# number in the remittance text.
+CSV_HEADER = (
+    "Bezeichnung Auftragskonto;IBAN Auftragskonto;BIC Auftragskonto;Bankname Auftragskonto;"
+    "Buchungstag;Valutadatum;Name Zahlungsbeteiligter;IBAN Zahlungsbeteiligter;"
+    "BIC (SWIFT-Code) Zahlungsbeteiligter;Buchungstext;Verwendungszweck;Betrag;Waehrung;"
+    "Saldo nach Buchung;Bemerkung;Kategorie;Steuerrelevant;Glaeubiger ID;Mandatsreferenz"
+)
+
+
+def _has_statement_import() -> bool:
+    """The statement import page is built alongside; the test uses it once it is there."""
+    try:
+        reverse("statement_upload")
+    except NoReverseMatch:
+        return False
+    return True
+
+
+def _import_statement(page, base: str, *, contract_number: str, amount: str) -> None:
+    day = timezone.localdate().strftime("%d.%m.%Y")
+    line = (
+        f"Mikrokredite Rückzahlung;DE12430609671234567800;GENODEM1GLS;GLS Gemeinschaftsbank;"
+        f"{day};{day};Vorname Nachname;DE89370400440532013000;COBADEFFXXX;Gutschrift;"
+        f"Rate {contract_number};{amount};EUR;10.230,50;;;;;"
+    )
+    content = f"{CSV_HEADER}\n{line}\n".encode()
+    page.goto(f"{base}{reverse('statement_upload')}")
+    page.locator("input[type=file]").set_input_files(
+        {"name": "umsaetze.csv", "mimeType": "text/csv", "buffer": content}
+    )
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/statements/\d+/"))
 
 
 @pytest.fixture
@@ -79,17 +115,26 @@ def test_payout_confirmed_by_a_second_person_then_a_payment_and_the_schedule_pdf
         loan.refresh_from_db()
         assert loan.status == Loan.Status.RUNNING
 
-    # The payment: the statement import is not on main yet, so it is booked by hand here.
-    page.goto(loan_url)
-    form = page.locator("form.payment-form")
-    form.locator("input[name=amount]").fill("230,50")
-    form.locator("input[name=value_date]").fill(timezone.localdate().isoformat())
-    form.locator("input[name=note]").fill("Bar im Büro")
-    form.locator("button[type=submit]").click()
-    page.wait_for_url(re.compile(r"/loans/\d+/#payments$"))
+    # The payment: from a bank statement where the import page is there, else by hand.
+    if _has_statement_import():
+        _import_statement(page, base, contract_number="KV-BROWSER-1", amount="230,50")
+        page.goto(loan_url)
+        source, note = Payment.Source.STATEMENT, ""
+    else:
+        page.goto(loan_url)
+        form = page.locator("form.payment-form")
+        form.locator("input[name=amount]").fill("230,50")
+        form.locator("input[name=value_date]").fill(timezone.localdate().isoformat())
+        form.locator("input[name=note]").fill("Bar im Büro")
+        form.locator("button[type=submit]").click()
+        page.wait_for_url(re.compile(r"/loans/\d+/#payments$"))
+        source, note = Payment.Source.MANUAL, "Bar im Büro"
     payments = page.locator("#payments table").inner_text()
     assert "230,50" in payments
-    assert "Bar im Büro" in payments
+    assert note in payments
+    with scopes_disabled():
+        payment = loan.payments.get()
+        assert (payment.amount, payment.source) == (Decimal("230.50"), source)
     page.screenshot(path=f"{SCREENSHOTS}/loan-page-staff.png", full_page=True)
 
     # The repayment schedule as a PDF, with the session of the page.
