@@ -23,6 +23,8 @@ def test_bench_loans_times_the_first_and_the_repeated_import_and_rolls_back():
     assert "first import" in output and "15 booked (10 by contract number" in output
     assert "3 queued for review, 2 debits listed, 0 skipped" in output
     assert "repeat import" in output and "20 skipped as already imported" in output
+    assert "loan page queries with few and many payments: the same" in output
+    assert "loan list, staff, in arrears" in output
     assert output.rstrip().endswith("(all benchmark data rolled back)")
     with scopes_disabled():
         assert not Loan.objects.exists()

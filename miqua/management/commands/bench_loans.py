@@ -8,16 +8,20 @@ for every bench loan, and a million rows through the ORM would take minutes.
 """
 
 import datetime
+import statistics
 import time
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
 from credits.banking.importer import result_message, statement_import
-from credits.models import Borrower, Loan, ScheduleVersion
+from credits.loan_services import PaymentItem, payments_book
+from credits.models import Borrower, Loan, Payment, ScheduleVersion
 from credits.schedule import Method, repayment_schedule
 from miqua.accounts.models import Role, User
 from quarters.models import Municipality, Quarter
@@ -89,6 +93,7 @@ class Command(BaseCommand):
             with transaction.atomic(), scopes_disabled():
                 loans = self._build(options)
                 self.measure_import(loans=loans, entries=options["entries"])
+                self.measure_loan_pages()
                 raise _Rollback
         except _Rollback:
             self.stdout.write("(all benchmark data rolled back)")
@@ -206,3 +211,46 @@ class Command(BaseCommand):
                 f"{label:14} {took:6.2f} s (goal under {goal:.0f} s: {verdict}): "
                 f"{result_message(result)}"
             )
+
+    def measure_loan_pages(self, repeat: int = 5) -> None:
+        """The loan page of a loan with one payment and of one with a payment for every
+        instalment, and the loan list, at this size: time and queries. The page's query count
+        must be the same for both loans (it does not grow with the payments)."""
+        few = Loan.objects.filter(payments__isnull=False).order_by("pk").first()
+        many = Loan.objects.filter(payments__isnull=True, status=Loan.Status.RUNNING).first()
+        assert few is not None and many is not None, "the import booked no payment"
+        instalments = list(many.instalments.filter(is_current=True).order_by("due_on"))
+        payments_book(
+            items=[
+                PaymentItem(loan_id=many.pk, amount=i.amount, value_date=i.due_on)
+                for i in instalments[:-1]
+            ],
+            source=Payment.Source.MANUAL,
+            actor=self.staff,
+        )
+        cases = [
+            (f"loan page, {few.payments.count()} payment(s)", f"/loans/{few.pk}/"),
+            (f"loan page, {many.payments.count()} payments", f"/loans/{many.pk}/"),
+            ("loan list, staff, first page", "/loans/"),
+            ("loan list, staff, in arrears", "/loans/?in_arrears=on"),
+        ]
+        client = Client(SERVER_NAME="localhost")  # a host ALLOWED_HOSTS knows
+        client.force_login(self.staff)
+        self.stdout.write(f"{'page':34} {'median ms':>10} {'max ms':>8} {'queries':>8}")
+        counts = []
+        for label, url in cases:
+            client.get(url)  # warm up templates and caches
+            timings = []
+            for _ in range(repeat):
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    timings.append((time.perf_counter() - started) * 1000)
+                assert response.status_code == 200, (url, response.status_code)
+            counts.append(len(queries))
+            self.stdout.write(
+                f"{label:34} {statistics.median(timings):10.1f} {max(timings):8.1f} "
+                f"{len(queries):8d}"
+            )
+        verdict = "the same" if counts[0] == counts[1] else "NOT the same"
+        self.stdout.write(f"loan page queries with few and many payments: {verdict}")
