@@ -22,7 +22,6 @@ the period of the brochure (2009 to autumn 2012).
 import datetime
 from collections import Counter
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db import models, transaction
@@ -32,7 +31,7 @@ from committees import selectors as committee_selectors
 from committees import services as committee_services
 from committees.models import Ballot, Committee, CommitteeMembership, Vote
 from credits import services as credit_services
-from credits.models import Application, Borrower, Loan, LoanProduct
+from credits.models import Application, LoanProduct
 from credits.workflow import COMMITTEE_DECISIONS, TRANSITIONS
 from guarantors import selectors as guarantor_selectors
 from guarantors import services as guarantor_services
@@ -41,7 +40,9 @@ from quarters.models import FundContribution, LiabilityFund, Municipality, Organ
 
 from .applications import DEMO_APPLICATIONS, DemoApplication, Step
 from .ballots import BALLOTS, BallotSpec
-from .loans import PAST_LOANS, PRODUCT_NAME, PRODUCT_TERMS
+from .loan_builders import build_loans
+from .loan_history import history, present_loans
+from .loans import PRODUCT_NAME, PRODUCT_TERMS
 from .network import (
     LEVERAGE_FACTOR,
     NETWORK,
@@ -90,7 +91,8 @@ def build_demo(seeder: Seeder, *, warn: Callable[[str], None]) -> list[User]:
     build_network(seeder)
     users = build_users(seeder)
     build_product(seeder)
-    build_past_loans(seeder)
+    build_loans(seeder, history(), today=timezone.localdate())
+    build_loans(seeder, present_loans(timezone.localdate()), today=timezone.localdate())
     build_applications(seeder)
     build_ballots(seeder, warn=warn)
     return users
@@ -190,35 +192,6 @@ def build_product(seeder: Seeder) -> None:
     seeder.count(LoanProduct, created=not exists)
 
 
-def build_past_loans(seeder: Seeder) -> None:
-    quarters = {q.slug: q for q in Quarter.objects.select_related("municipality")}
-    for spec in PAST_LOANS:
-        quarter = quarters[spec.quarter]
-        borrower = seeder.get_or_create(
-            Borrower,
-            quarter=quarter,
-            first_name=spec.first_name,
-            last_name=spec.last_name,
-            date_of_birth=spec.born,
-            defaults={"city": quarter.municipality.name},
-        )
-        seeder.get_or_create(
-            Loan,
-            borrower=borrower,
-            disbursed_on=spec.paid_out,
-            defaults={
-                "quarter": quarter,
-                "contract_number": f"ALT-{spec.paid_out:%Y%m%d}-{borrower.pk:05d}",
-                "amount": spec.amount,
-                "interest_rate": Decimal("8.56"),
-                "term_months": spec.term_months,
-                "status": spec.status,
-                "closed_on": spec.closed_on,
-                "had_disruptions": spec.had_disruptions,
-            },
-        )
-
-
 def build_applications(seeder: Seeder) -> None:
     staff = User.objects.get(email=STAFF_EMAIL)
     for spec in DEMO_APPLICATIONS:
@@ -230,6 +203,8 @@ def build_applications(seeder: Seeder) -> None:
             borrower__last_name=person["last_name"],
             borrower__date_of_birth=person["date_of_birth"],
             business_name=spec.application["business_name"],
+            # A loan of the history may have been for the same business (Nuray Aksoy's first).
+            loan__isnull=True,
         ).exists()
         if not exists:
             make_application(spec, quarter, User.objects.get(email=spec.advisor), staff)

@@ -29,6 +29,8 @@ class UserSpec:
 USERS: tuple[UserSpec, ...] = (
     UserSpec("admin@miqua.example", "Sabine Albrecht", Role.ADMINISTRATOR, is_superuser=True),
     UserSpec("staff@kiz.example", "Michael Weber", Role.STAFF, organisation="KIZ"),
+    # The second pair of eyes: confirms the payouts Michael Weber records.
+    UserSpec("staff2@kiz.example", "Aylin Yıldız", Role.STAFF, organisation="KIZ"),
     UserSpec(
         "advisor.offenbach@miqua.example",
         "Julia Brandt",
@@ -120,6 +122,7 @@ USERS: tuple[UserSpec, ...] = (
 )
 
 STAFF_EMAIL = "staff@kiz.example"
+STAFF2_EMAIL = "staff2@kiz.example"
 ADVISOR_OF = "advisor.offenbach@miqua.example"
 ADVISOR_DU = "advisor.duisburg@miqua.example"
 

@@ -1,0 +1,206 @@
+"""Make the planned loans of `miqua.demo.loan_history` happen, through the services.
+
+Each loan starts from an approved application of its quarter (written directly, as taken over
+from the paper files of the time: the committees' meetings of 2009 to 2012 are not in MIQUA),
+with its two guarantors; its approval reserves capacity through `capacity_reserve`, which
+checks the fund's lending capacity as it stood that month; one member of staff records the
+payout (`loan_record`) and a second confirms it (`loan_confirm`). Then month by month the
+payments of all loans are booked at once from the month's statement (`book_month`).
+
+Payouts and payments are made in the order of time, so the capacity each approval sees is the
+one of its day. A loan counts as one object with all of it (borrower, application,
+guarantors, payments); it is keyed on its person and its place among the person's loans (the
+second loan of Nuray Aksoy), so a second run finds every loan and changes nothing.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Count
+
+from credits import loan_services
+from credits import services as credit_services
+from credits.loan_services import LoanTerms, PaymentItem
+from credits.models import Application, Borrower, Loan, LoanProduct, Payment
+from guarantors.models import Guarantee, Guarantor
+from miqua.accounts.models import User
+from miqua.money import format_eur, quantize_eur
+from quarters.models import Quarter
+
+from .loan_history import INSTALMENT_DAY, RATE, Person, PlannedLoan
+from .users import STAFF2_EMAIL, STAFF_EMAIL
+
+if TYPE_CHECKING:
+    from .builders import Seeder
+
+PersonKey = tuple[int, str, str, datetime.date]
+
+
+def _key(quarter: Quarter, person: Person) -> PersonKey:
+    return (quarter.pk, person.first_name, person.last_name, person.born)
+
+
+def build_loans(seeder: "Seeder", plans: Sequence[PlannedLoan], *, today: datetime.date) -> None:
+    """The planned loans that are missing, with their payments up to `today`."""
+    staff = User.objects.get(email=STAFF_EMAIL)
+    confirmer = User.objects.get(email=STAFF2_EMAIL)
+    quarters = {q.slug: q for q in Quarter.objects.all()}
+    known = {
+        (row["quarter_id"], row["first_name"], row["last_name"], row["date_of_birth"]): row["n"]
+        for row in Borrower.objects.filter(loans__isnull=False)
+        .values("quarter_id", "first_name", "last_name", "date_of_birth")
+        .annotate(n=Count("loans"))
+    }
+    todo = []
+    for plan in plans:
+        exists = known.get(_key(quarters[plan.quarter], plan.person), 0) >= plan.cycle
+        seeder.count(Loan, created=not exists)
+        if not exists:
+            todo.append(plan)
+    if not todo:
+        return
+    product = LoanProduct.objects.get(quarter__isnull=True, is_active=True)
+    advisors = {
+        quarter.slug: advisor
+        for advisor in User.objects.filter(advised_quarters__isnull=False).order_by("pk")
+        for quarter in advisor.advised_quarters.all()
+    }
+
+    payouts: dict[tuple[int, int], list[PlannedLoan]] = defaultdict(list)
+    payments: dict[tuple[int, int], list[tuple[PlannedLoan, datetime.date, Decimal]]] = defaultdict(
+        list
+    )
+    for plan in sorted(todo, key=lambda p: (p.disbursed_on, p.contract_number)):
+        payouts[_month(plan.disbursed_on)].append(plan)
+        for day, amount in plan.payments(until=today):
+            payments[_month(day)].append((plan, day, amount))
+    loan_ids: dict[str, int] = {}
+    for month in sorted(payouts.keys() | payments.keys()):
+        for plan in payouts[month]:
+            quarter = quarters[plan.quarter]
+            loan_ids[plan.contract_number] = pay_out(
+                plan,
+                quarter=quarter,
+                product=product,
+                advisor=advisors.get(quarter.slug, staff),
+                staff=staff,
+                confirmer=confirmer,
+            ).pk
+        book_month(
+            (
+                PaymentItem(
+                    loan_id=loan_ids[plan.contract_number],
+                    amount=amount,
+                    value_date=day,
+                    note=plan.contract_number,
+                )
+                for plan, day, amount in payments[month]
+            ),
+            actor=staff,
+        )
+
+
+def _month(day: datetime.date) -> tuple[int, int]:
+    return (day.year, day.month)
+
+
+def pay_out(
+    plan: PlannedLoan,
+    *,
+    quarter: Quarter,
+    product: LoanProduct,
+    advisor: User,
+    staff: User,
+    confirmer: User,
+) -> Loan:
+    """The approved application of `plan` with its guarantors, its capacity reserved, and its
+    payout recorded and confirmed by two people."""
+    person = plan.person
+    borrower = Borrower.objects.filter(
+        quarter=quarter,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        date_of_birth=person.born,
+    ).first() or Borrower.objects.create(
+        quarter=quarter,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        date_of_birth=person.born,
+        street=person.street,
+        postal_code=person.postal_code,
+        city=person.city,
+        phone=person.phone,
+        receives_sgb2=plan.amount <= 5000 and plan.stage == "startup",
+        bank_relationship=Borrower.BankRelationship.ACCOUNT,
+    )
+    decided = datetime.datetime.combine(
+        plan.disbursed_on - datetime.timedelta(days=14), datetime.time(18), tzinfo=datetime.UTC
+    )
+    instalment = plan.instalments[-2][1] if len(plan.instalments) > 1 else plan.instalments[0][1]
+    application = Application.objects.create(
+        quarter=quarter,
+        borrower=borrower,
+        product=product,
+        advisor=advisor,
+        status=Application.Status.APPROVED,
+        business_name=plan.business_name,
+        trade=plan.trade,
+        stage=plan.stage,
+        amount=plan.amount,
+        purpose=f"Anschaffungen und Betriebsmittel für {plan.business_name}.",
+        term_months=plan.term_months,
+        grace_months=plan.grace_months,
+        improves_situation="Ja: der Betrieb sichert das Einkommen der Familie.",
+        can_repay=f"Ja: die Rate von rund {format_eur(instalment)} ist aus dem Überschuss tragbar.",
+        potential=Application.Level.HIGH,
+        handicap=Application.Handicap.LARGE,
+        repayable_if_closed=True,
+        staff_assessment="Aus der Papierakte übernommen: Beschluss des Vergabeausschusses vom "
+        f"{decided:%d.%m.%Y}.",
+        recommendation=f"Bewilligung über {format_eur(plan.amount)}, {plan.term_months} Monate.",
+        submitted_at=decided - datetime.timedelta(days=30),
+        decided_at=decided,
+    )
+    half = quantize_eur(plan.amount / 2)
+    first_share = quantize_eur(half / 2)
+    for (first_name, last_name, relation), amount in zip(
+        plan.guarantors, (first_share, half - first_share), strict=True
+    ):
+        guarantor = Guarantor.objects.filter(
+            quarter=quarter, first_name=first_name, last_name=last_name
+        ).first() or Guarantor.objects.create(
+            quarter=quarter, first_name=first_name, last_name=last_name, city=person.city
+        )
+        Guarantee.objects.create(
+            application=application,
+            guarantor=guarantor,
+            quarter=quarter,
+            relation=relation,
+            amount=amount,
+        )
+    credit_services.capacity_reserve(application=application, actor=staff)
+    loan = loan_services.loan_record(
+        application=application,
+        terms=LoanTerms(
+            contract_number=plan.contract_number,
+            iban=person.iban,
+            disbursed_on=plan.disbursed_on,
+            amount=plan.amount,
+            interest_rate=RATE,
+            term_months=plan.term_months,
+            grace_months=plan.grace_months,
+            instalment_day=INSTALMENT_DAY,
+        ),
+        actor=staff,
+    )
+    return loan_services.loan_confirm(loan=loan, actor=confirmer)
+
+
+def book_month(items: Iterable[PaymentItem], *, actor: User) -> list[Payment]:
+    """The month's repayments as the bank's statement brings them: booked all at once."""
+    return loan_services.payments_book(
+        items=list(items), source=Payment.Source.STATEMENT, actor=actor
+    )
