@@ -9,8 +9,9 @@ payments of all loans are booked at once from the month's statement (`book_month
 
 Payouts and payments are made in the order of time, so the capacity each approval sees is the
 one of its day. A loan counts as one object with all of it (borrower, application,
-guarantors, payments); it is keyed on its person and its place among the person's loans (the
-second loan of Nuray Aksoy), so a second run finds every loan and changes nothing.
+guarantors, payments); it is keyed on its contract number, and on its person and its place
+among the person's loans (today's loans are numbered by the year they were paid out, which
+moves with today), so a second run finds every loan and changes nothing.
 """
 
 import datetime
@@ -54,9 +55,17 @@ def build_loans(seeder: "Seeder", plans: Sequence[PlannedLoan], *, today: dateti
         .values("quarter_id", "first_name", "last_name", "date_of_birth")
         .annotate(n=Count("loans"))
     }
+    recorded = set(
+        Loan.objects.filter(
+            contract_number__in=[plan.contract_number for plan in plans]
+        ).values_list("contract_number", flat=True)
+    )
     todo = []
     for plan in plans:
-        exists = known.get(_key(quarters[plan.quarter], plan.person), 0) >= plan.cycle
+        exists = (
+            plan.contract_number in recorded
+            or known.get(_key(quarters[plan.quarter], plan.person), 0) >= plan.cycle
+        )
         seeder.count(Loan, created=not exists)
         if not exists:
             todo.append(plan)

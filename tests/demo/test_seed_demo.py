@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from committees import pdf as committee_pdf
 from committees import selectors as committee_selectors
 from committees.models import Ballot, BallotCase, Committee, CommitteeMembership, Vote
+from credits import loan_selectors
 from credits import selectors as credit_selectors
 from credits.models import (
     Application,
@@ -31,6 +32,7 @@ from guarantors.models import Guarantee
 from miqua.accounts.models import Role, User
 from miqua.accounts.scoping import visible_quarter_ids
 from miqua.audit.models import AuditEntry
+from miqua.demo import builders, loan_history
 from quarters.models import (
     FundContribution,
     LiabilityFund,
@@ -72,6 +74,7 @@ FUND_PARTNERS = {
 USERS = {
     "admin@miqua.example": Role.ADMINISTRATOR,
     "staff@kiz.example": Role.STAFF,
+    "staff2@kiz.example": Role.STAFF,
     "advisor.offenbach@miqua.example": Role.ADVISOR,
     "advisor.duisburg@miqua.example": Role.ADVISOR,
     "committee.offenbach@miqua.example": Role.COMMITTEE_MEMBER,
@@ -88,6 +91,28 @@ USERS = {
 }
 COMMITTEE_OF = "Vergabeausschuss Offenbach östliche Innenstadt"
 COMMITTEE_MARXLOH = "Vergabeausschuss Duisburg-Marxloh"
+
+
+@pytest.fixture(autouse=True)
+def _short_loan_history(monkeypatch):
+    """The whole loan history takes seconds to seed and is measured on its own
+    (test_loan_history.py); here the demo has Nuray Aksoy's first loan (2010), the three
+    defaults and today's loans of the last half year."""
+    short = tuple(
+        loan
+        for loan in loan_history.history()
+        if loan.person.last_name == "Aksoy" or loan.behaviour.default_on is not None
+    )
+    monkeypatch.setattr(builders, "history", lambda: short)
+    monkeypatch.setattr(
+        builders,
+        "present_loans",
+        lambda today: tuple(
+            loan
+            for loan in loan_history.present_loans(today)
+            if loan.disbursed_on > today - timedelta(days=190)
+        ),
+    )
 
 
 def seed() -> str:
@@ -183,22 +208,25 @@ def test_seed_demo_running_loans_use_capacity_and_stay_below_it():
             for fund in LiabilityFund.objects.select_related("quarter")
             for f in [fund_figures_for(funds=[fund])[fund.pk]]
         }
-        running = Loan.objects.filter(status=Loan.Status.RUNNING)
+        running = list(Loan.objects.filter(status=Loan.Status.RUNNING).select_related("quarter"))
+        repaid = loan_selectors.principal_repaid_by_loan(loan_ids=[loan.pk for loan in running])
         reserved = CapacityReservation.objects.filter(released_at__isnull=True)
         by_quarter = {
             slug: sum(
-                (loan.amount for loan in running if loan.quarter.slug == slug), Decimal("0.00")
+                (loan.amount - repaid[loan.pk] for loan in running if loan.quarter.slug == slug),
+                Decimal("0.00"),
             )
             + sum((r.amount for r in reserved if r.quarter.slug == slug), Decimal("0.00"))
             for slug in figures
         }
         statuses = set(Loan.objects.values_list("status", flat=True))
-    assert statuses == {Loan.Status.RUNNING, Loan.Status.REPAID, Loan.Status.DEFAULTED}
+    assert Loan.Status.RUNNING in statuses
+    assert Loan.Status.PENDING not in statuses
     for slug in ("offenbach-oestliche-innenstadt", "duisburg-hochfeld", "duisburg-marxloh"):
         assert figures[slug].outstanding_exposure > 0, slug
     for slug, f in figures.items():
-        # Running loans with their full amount, approvals not yet paid out with their
-        # reservation; repaid and defaulted loans not at all.
+        # Running loans with their principal still owed (from the ledger), approvals not yet
+        # paid out with their reservation; repaid and defaulted loans not at all.
         assert f.outstanding_exposure == by_quarter[slug], slug
         assert f.outstanding_exposure < f.lending_capacity, slug
 
@@ -253,9 +281,11 @@ def test_seed_demo_applications_stand_in_every_state_of_the_workflow():
 
     with scopes_disabled():
         found: dict[str, set[str]] = {}
-        for a in Application.objects.select_related("quarter"):
+        # The applications of the demo's loans were decided before (loan_history.py).
+        open_cases = Application.objects.filter(loan__isnull=True)
+        for a in open_cases.select_related("quarter"):
             found.setdefault(a.quarter.slug, set()).add(a.status)
-        amounts = [a for a in Application.objects.values_list("amount", flat=True)]
+        amounts = [a for a in open_cases.values_list("amount", flat=True)]
     assert found == DEMO_STATES
     average = sum(amounts) / len(amounts)
     assert Decimal("5000") <= average <= Decimal("6500")
@@ -271,7 +301,7 @@ def test_seed_demo_steps_were_taken_by_the_advisor_and_the_back_office():
             "duisburg-hochfeld": "advisor.duisburg@miqua.example",
             "duisburg-marxloh": "advisor.duisburg@miqua.example",
         }
-        for a in Application.objects.select_related("quarter", "advisor"):
+        for a in Application.objects.filter(loan__isnull=True).select_related("quarter", "advisor"):
             assert a.advisor.email == advisors[a.quarter.slug]
             steps = list(a.transitions.select_related("actor"))
             if a.status == Application.Status.DRAFT:
@@ -324,15 +354,21 @@ def test_seed_demo_approved_application_is_a_repeat_borrowers_second_loan():
 
     with scopes_disabled():
         approved = Application.objects.select_related("borrower").get(
-            status=Application.Status.APPROVED, business_name="Friseursalon Nuray"
+            status=Application.Status.APPROVED,
+            business_name="Friseursalon Nuray",
+            loan__isnull=True,
         )
         earlier = list(credit_selectors.earlier_loans(borrower=approved.borrower))
         cycle = credit_selectors.loan_cycle(borrower=approved.borrower, application=approved)
         created = AuditEntry.objects.get(action="application.created", object_id=str(approved.pk))
+        instalments = list(
+            earlier[0].instalments.filter(is_current=True).values_list("due_on", "settled_on")
+        )
     assert cycle == 2
-    assert [(loan.disbursed_on.year, loan.status) for loan in earlier] == [
-        (2010, Loan.Status.REPAID)
-    ]
+    assert [loan.disbursed_on.year for loan in earlier] == [2010]
+    # Paid in full, on time: no instalment open, none paid after its due date.
+    assert len(instalments) == 24
+    assert [(due, paid) for due, paid in instalments if paid is None or paid > due] == []
     assert approved.amount == Decimal("8000.00")
     assert approved.decided_at is not None
     assert created.changes["recognised"] is True
@@ -524,7 +560,8 @@ def test_seed_demo_every_decision_was_taken_by_a_committee_ballot():
     seed()
 
     with scopes_disabled():
-        decided = Application.objects.filter(
+        # The applications of the demo's loans were decided on paper (loan_history.py).
+        decided = Application.objects.filter(loan__isnull=True).filter(
             status__in=[
                 Application.Status.APPROVED,
                 Application.Status.APPROVED_WITH_CONDITIONS,
@@ -605,7 +642,7 @@ def test_seed_demo_completes_a_network_that_already_has_some_of_it(network):
         assert set(QUARTERS["duisburg"]) <= set(Quarter.objects.values_list("slug", flat=True))
         assert LoanProduct.objects.filter(quarter__isnull=True, is_active=True).count() == 1
         assert Application.objects.filter(pk=network.own_application.pk).exists()
-        assert Application.objects.count() == 2 + 11
+        assert Application.objects.filter(loan__isnull=True).count() == 2 + 11
     counts = row_counts()
 
     seed()
