@@ -22,16 +22,17 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count
 
-from credits import loan_services
+from credits import loan_services, servicing
 from credits import services as credit_services
 from credits.loan_services import LoanTerms, PaymentItem
-from credits.models import Application, Borrower, Loan, LoanProduct, Payment
-from guarantors.models import Guarantee, Guarantor
+from credits.models import Application, Borrower, Loan, LoanProduct, Payment, ScheduleVersion
+from guarantors import services as guarantor_services
+from guarantors.models import Guarantee, Guarantor, GuarantorClaim
 from miqua.accounts.models import User
 from miqua.money import format_eur, quantize_eur
 from quarters.models import Quarter
 
-from .loan_history import INSTALMENT_DAY, RATE, Person, PlannedLoan
+from .loan_history import DEFAULT_DAYS, INSTALMENT_DAY, RATE, Person, PlannedLoan
 from .users import STAFF2_EMAIL, STAFF_EMAIL
 
 if TYPE_CHECKING:
@@ -79,15 +80,18 @@ def build_loans(seeder: "Seeder", plans: Sequence[PlannedLoan], *, today: dateti
     }
 
     payouts: dict[tuple[int, int], list[PlannedLoan]] = defaultdict(list)
+    defaults: dict[tuple[int, int], list[PlannedLoan]] = defaultdict(list)
     payments: dict[tuple[int, int], list[tuple[PlannedLoan, datetime.date, Decimal]]] = defaultdict(
         list
     )
     for plan in sorted(todo, key=lambda p: (p.disbursed_on, p.contract_number)):
         payouts[_month(plan.disbursed_on)].append(plan)
+        if plan.behaviour.default_on is not None and plan.behaviour.default_on <= today:
+            defaults[_month(plan.behaviour.default_on)].append(plan)
         for day, amount in plan.payments(until=today):
             payments[_month(day)].append((plan, day, amount))
     loan_ids: dict[str, int] = {}
-    for month in sorted(payouts.keys() | payments.keys()):
+    for month in sorted(payouts.keys() | payments.keys() | defaults.keys()):
         for plan in payouts[month]:
             quarter = quarters[plan.quarter]
             loan_ids[plan.contract_number] = pay_out(
@@ -110,6 +114,11 @@ def build_loans(seeder: "Seeder", plans: Sequence[PlannedLoan], *, today: dateti
             ),
             actor=staff,
         )
+        for plan in defaults[month]:
+            declare_default(plan, loan_id=loan_ids[plan.contract_number], staff=staff, today=today)
+    for plan in todo:
+        if plan.reschedule:
+            propose_pause(loan_id=loan_ids[plan.contract_number], staff=staff, today=today)
 
 
 def _month(day: datetime.date) -> tuple[int, int]:
@@ -212,4 +221,57 @@ def book_month(items: Iterable[PaymentItem], *, actor: User) -> list[Payment]:
     """The month's repayments as the bank's statement brings them: booked all at once."""
     return loan_services.payments_book(
         items=list(items), source=Payment.Source.STATEMENT, actor=actor
+    )
+
+
+# What the guarantors of the three defaults did: the relative paid in full; the friend paid in
+# two of them and could not in the third (the claim waived and written off as well).
+GUARANTOR_PAID_AFTER = (datetime.timedelta(days=45), datetime.timedelta(days=75))
+DEFAULT_REASON = (
+    "Zahlungen seit Monaten eingestellt, Betrieb aufgegeben; Ratenplan und Stundung ohne "
+    "Erfolg (Gespräche mit der Beraterin im Quartier)."
+)
+
+
+def declare_default(plan: PlannedLoan, *, loan_id: int, staff: User, today: datetime.date) -> None:
+    """The default of `plan` as the back office declared it (`credits.servicing`): the rest of
+    the principal claimed from the guarantors, what they do not cover written off against the
+    fund; then what the guarantors paid, or the claim waived."""
+    day = plan.behaviour.default_on
+    assert day is not None
+    loan = Loan.objects.get(pk=loan_id)
+    servicing.loan_declare_default(
+        loan=loan, reason=DEFAULT_REASON, day=day, actor=staff, today=today
+    )
+    waives = day == DEFAULT_DAYS[1]
+    claims = GuarantorClaim.objects.filter(loan=loan).order_by("pk")
+    for n, claim in enumerate(claims):
+        paid_on = min(day + GUARANTOR_PAID_AFTER[min(n, 1)], today)
+        if n > 0 and waives:
+            guarantor_services.claim_waive(
+                claim=claim,
+                note="Bürge arbeitslos und ohne pfändbares Einkommen.",
+                actor=staff,
+                day=paid_on,
+            )
+        else:
+            guarantor_services.claim_record_payment(
+                claim=claim, amount=claim.amount_open, day=paid_on, actor=staff
+            )
+
+
+def propose_pause(*, loan_id: int, staff: User, today: datetime.date) -> None:
+    """A loan of today in arrears: the back office proposes three months of interest only; the
+    second member of staff has yet to decide (the demo shows the proposal waiting)."""
+    loan = Loan.objects.get(pk=loan_id)
+    if loan.status != Loan.Status.RUNNING:
+        return
+    servicing.rescheduling_propose(
+        loan=loan,
+        kind=ScheduleVersion.Kind.PAUSE,
+        reason="Umsatzeinbruch nach Baustelle vor dem Laden; drei Monate nur Zinsen, danach "
+        "die Raten wie vereinbart.",
+        actor=staff,
+        pause_months=3,
+        today=today,
     )

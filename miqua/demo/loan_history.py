@@ -230,6 +230,8 @@ class PlannedLoan:
     contract_number: str = ""
     # Two guarantors (first name, last name, relation) who together guarantee half.
     guarantors: tuple[tuple[str, str, str], ...] = ()
+    # The back office proposes a new schedule (a loan of today in arrears).
+    reschedule: bool = False
 
     @property
     def quarter(self) -> str:
@@ -541,9 +543,12 @@ def _disrupt(
     defaults: dict[int, PlannedLoan] = {}
     if quarter.slug in DEFAULT_QUARTERS:
         which = DEFAULT_QUARTERS.index(quarter.slug)
-        # One that had paid for a while: paid out before the winter.
+        # One paid out in the second half of 2011: it had paid for a while, but more than
+        # half of it was still owed, more than the guarantors stand for.
         paying_for_a_while = [
-            x for x in can_fall_behind if x.disbursed_on < datetime.date(2011, 12, 1)
+            x
+            for x in can_fall_behind
+            if datetime.date(2011, 6, 1) <= x.disbursed_on < datetime.date(2011, 12, 1)
         ]
         loan = rng.choice(paying_for_a_while)
         last_paid = max(
@@ -662,6 +667,8 @@ def present_loans(today: datetime.date) -> tuple[PlannedLoan, ...]:
         due = [n for n, (d, _amount) in enumerate(loan.instalments, start=1) if d <= today]
         if unpaid and due:
             loan = _with(loan, skipped=frozenset(due[-unpaid:]))
+            if unpaid >= 3:
+                loan = _replace(loan, reschedule=True)
         elif n % 7 == 3 and len(due) > 6:
             loan = _with(loan, skipped=frozenset({due[2]}))
         loans.append(loan)

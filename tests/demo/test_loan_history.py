@@ -16,7 +16,16 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from credits.loan_selectors import arrears_at
-from credits.models import Application, CapacityReservation, Instalment, Loan, Payment
+from credits.models import (
+    Application,
+    CapacityReservation,
+    FundLedgerEntry,
+    Instalment,
+    Loan,
+    Payment,
+    ScheduleVersion,
+)
+from guarantors.models import GuarantorClaim
 from miqua.accounts.models import User
 
 pytestmark = pytest.mark.django_db
@@ -35,15 +44,9 @@ def seed() -> str:
 
 
 def running_on(day: datetime.date, loans):
-    """The loans paid out by `day`, not closed by then and not yet paid in full (a loan whose
-    last instalment is paid stays `running` until closing as repaid exists)."""
-    owing = Instalment.objects.filter(is_current=True).filter(
-        Q(settled_on__isnull=True) | Q(settled_on__gt=day)
-    )
-    return (
-        loans.filter(disbursed_on__lte=day)
-        .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
-        .filter(pk__in=owing.values("loan_id"))
+    """The loans paid out by `day` and not closed (repaid or defaulted) by then."""
+    return loans.filter(disbursed_on__lte=day).filter(
+        Q(closed_on__isnull=True) | Q(closed_on__gt=day)
     )
 
 
@@ -112,19 +115,32 @@ def test_seed_demo_history_reproduces_the_brochure():
         ever_late = history.filter(pk__in=late_instalments.values("loan_id")).count()
         assert 0.35 <= ever_late / len(amounts) <= 0.45, ever_late
 
-        # Three defaults, and 98 % of the closed loans repaid. A default is declared by
-        # `credits.servicing` where it exists; until then the three stay in arrears.
-        owing_today = arrears_at(day=today, loans=history)
-        defaulted = history.filter(
-            Q(status=Loan.Status.DEFAULTED) | Q(pk__in=list(owing_today))
-        ).count()
-        assert defaulted == 3
-        paid_in_full = history.exclude(pk__in=running_on(today, history)).exclude(
-            status=Loan.Status.DEFAULTED
-        )
-        closed = paid_in_full.count() + defaulted
-        assert paid_in_full.count() / closed >= 0.98
-        assert closed == len(amounts)
+        # Three defaults, each claimed from its guarantors first, the rest written off against
+        # its quarter's fund; and 98 % of the closed loans repaid.
+        defaulted = history.filter(status=Loan.Status.DEFAULTED)
+        assert defaulted.count() == 3
+        assert len(set(defaulted.values_list("quarter_id", flat=True))) == 3
+        for loan in defaulted:
+            claims = GuarantorClaim.objects.filter(loan=loan)
+            assert claims.count() == 2
+            claimed = sum(c.amount_demanded for c in claims)
+            written_off = sum(
+                FundLedgerEntry.objects.filter(
+                    loan=loan, kind=FundLedgerEntry.Kind.WRITE_OFF
+                ).values_list("amount", flat=True)
+            )
+            waived = sum(c.amount_waived for c in claims)
+            repaid = sum(loan.allocations.values_list("principal", flat=True))
+            # The guarantors bear half the amount at most; the fund the rest and the waived.
+            assert 0 < claimed <= loan.amount / 2
+            assert written_off > 0
+            assert claimed + written_off - waived == loan.amount - repaid
+        assert GuarantorClaim.objects.filter(status=GuarantorClaim.Status.WAIVED).count() == 1
+        closed = history.filter(status__in=[Loan.Status.REPAID, Loan.Status.DEFAULTED])
+        repaid_loans = history.filter(status=Loan.Status.REPAID)
+        assert repaid_loans.count() / closed.count() >= 0.98
+        assert closed.count() == len(amounts)
+        assert not arrears_at(day=today, loans=history)
 
         # Today's portfolio: loans paid out in the last three years, running now.
         present = Loan.objects.filter(disbursed_on__gt=today - datetime.timedelta(days=3 * 365))
@@ -132,11 +148,16 @@ def test_seed_demo_history_reproduces_the_brochure():
         assert now_running.count() >= 25
         in_arrears = arrears_at(day=today, loans=now_running)
         assert 2 <= len(in_arrears) <= 6
+        # One of them waits for the second pair of eyes on a pause of three months.
+        proposed = ScheduleVersion.objects.get(status=ScheduleVersion.Status.PROPOSED)
+        assert proposed.loan_id in in_arrears
         # The repeat borrower of the demo applications: her first loan is of the history.
         nuray = Application.objects.get(
             business_name="Friseursalon Nuray", loan__isnull=True
         ).borrower
-        assert list(nuray.loans.values_list("disbursed_on__year", flat=True)) == [2010]
+        assert list(nuray.loans.values_list("disbursed_on__year", "status")) == [
+            (2010, Loan.Status.REPAID)
+        ]
 
     counts = {
         model: model._base_manager.count()
