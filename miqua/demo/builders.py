@@ -1,10 +1,10 @@
 """Make the demo of the specs in this package, idempotently.
 
 Every object is looked up by its natural key (slug, name, email, (fund, partner, paid_on) of a
-contribution, (quarter, names, date of birth) of a borrower, (borrower, paid out on) of a loan)
-and created only if missing. Nothing that exists is changed (not even a password), so a second
-run changes nothing and edits made to the demo data survive; only objects someone deleted come
-back.
+contribution, (quarter, names, date of birth) of a borrower, contract number or the person's
+n-th loan for a loan) and created only if missing. Nothing that exists is changed (not even a
+password), so a second run changes nothing and edits made to the demo data survive; only
+objects someone deleted come back.
 
 The applications are made the way people make them: through the services, with the advisor
 entering and submitting, the back office preparing, and the committee deciding on a ballot (a
@@ -14,9 +14,10 @@ exists is skipped entirely, and counts as one object (its borrower, guarantors a
 with it). The ballots are made
 the same way, through the committee services (open, vote, close), keyed on committee and
 title, and count as one object with their cases and votes; one whose applications are no
-longer ready for the committee is left out with a warning. The network, the users and the
-loans of the past are history, written directly without audit entries; the loans belong to
-the period of the brochure (2009 to autumn 2012).
+longer ready for the committee is left out with a warning. The network and the users are
+written directly without audit entries. The loans (the history of 2009 to autumn 2012 and
+today's) are paid out, repaid and defaulted through the loan services
+(`miqua.demo.loan_builders`).
 """
 
 import datetime
