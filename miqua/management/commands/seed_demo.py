@@ -1,12 +1,13 @@
 """Build the demo network of DOMAIN.md: seven municipalities, their quarters and liability funds,
 the partners' start capital, one award committee per quarter, one login per role, the network's
 loan product, the loans of 2009 to 2012 and of today with their payments (the brochure's
-figures: `miqua.demo.loan_history`), a handful of applications in every
-state of the workflow, and the committees' votes: an open written procedure in Offenbach with a
-few votes cast, and a closed meeting in Duisburg-Marxloh with its minutes.
+figures: `miqua.demo.loan_history`), a handful of applications in every state of the workflow,
+and the committees' votes: an open written procedure in Offenbach with a few votes cast, and a
+closed meeting in Duisburg-Marxloh with its minutes.
 
-The data lives in `miqua.demo` (network, users, loans, applications, ballots), the code that
-makes it in `miqua.demo.builders`: idempotent, so a second run changes nothing.
+The data lives in `miqua.demo` (network, users, loans, loan_history, applications, ballots), the
+code that makes it in `miqua.demo.builders` and `loan_builders`: idempotent, so a second run
+changes nothing.
 """
 
 from typing import Any
