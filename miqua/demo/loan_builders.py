@@ -5,7 +5,10 @@ from the paper files of the time: the committees' meetings of 2009 to 2012 are n
 with its two guarantors; its approval reserves capacity through `capacity_reserve`, which
 checks the fund's lending capacity as it stood that month; one member of staff records the
 payout (`loan_record`) and a second confirms it (`loan_confirm`). Then month by month the
-payments of all loans are booked at once from the month's statement (`book_month`).
+repayments of all loans come in as the bank's CSV export of the repayment account and are
+imported (`book_month`: `credits.banking.importer.statement_import`), which matches each to its
+loan by the contract number in the remittance text and books them; the last payment closes a
+loan as repaid. The three defaults are declared through `credits.servicing`.
 
 Payouts and payments are made in the order of time, so the capacity each approval sees is the
 one of its day. A loan counts as one object with all of it (borrower, application,
@@ -16,7 +19,7 @@ moves with today), so a second run finds every loan and changes nothing.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -24,15 +27,16 @@ from django.db.models import Count
 
 from credits import loan_services, servicing
 from credits import services as credit_services
-from credits.loan_services import LoanTerms, PaymentItem
-from credits.models import Application, Borrower, Loan, LoanProduct, Payment, ScheduleVersion
+from credits.banking.importer import statement_import
+from credits.loan_services import LoanTerms
+from credits.models import Application, Borrower, Loan, LoanProduct, ScheduleVersion
 from guarantors import services as guarantor_services
 from guarantors.models import Guarantee, Guarantor, GuarantorClaim
 from miqua.accounts.models import User
 from miqua.money import format_eur, quantize_eur
 from quarters.models import Quarter
 
-from .loan_history import DEFAULT_DAYS, INSTALMENT_DAY, RATE, Person, PlannedLoan
+from .loan_history import DEFAULT_DAYS, INSTALMENT_DAY, RATE, Person, PlannedLoan, account_iban
 from .users import STAFF2_EMAIL, STAFF_EMAIL
 
 if TYPE_CHECKING:
@@ -102,18 +106,8 @@ def build_loans(seeder: "Seeder", plans: Sequence[PlannedLoan], *, today: dateti
                 staff=staff,
                 confirmer=confirmer,
             ).pk
-        book_month(
-            (
-                PaymentItem(
-                    loan_id=loan_ids[plan.contract_number],
-                    amount=amount,
-                    value_date=day,
-                    note=plan.contract_number,
-                )
-                for plan, day, amount in payments[month]
-            ),
-            actor=staff,
-        )
+        if payments[month]:
+            book_month(month, payments[month], actor=staff)
         for plan in defaults[month]:
             declare_default(plan, loan_id=loan_ids[plan.contract_number], staff=staff, today=today)
     for plan in todo:
@@ -217,11 +211,64 @@ def pay_out(
     return loan_services.loan_confirm(loan=loan, actor=confirmer)
 
 
-def book_month(items: Iterable[PaymentItem], *, actor: User) -> list[Payment]:
-    """The month's repayments as the bank's statement brings them: booked all at once."""
-    return loan_services.payments_book(
-        items=list(items), source=Payment.Source.STATEMENT, actor=actor
+# The microfinancier's repayment account at GLS Bank, where the borrowers' standing orders go.
+REPAYMENT_ACCOUNT = account_iban("43060967", 4711)
+CSV_HEADER = (
+    "Bezeichnung Auftragskonto;IBAN Auftragskonto;BIC Auftragskonto;Bankname Auftragskonto;"
+    "Buchungstag;Valutadatum;Name Zahlungsbeteiligter;IBAN Zahlungsbeteiligter;"
+    "BIC (SWIFT-Code) Zahlungsbeteiligter;Buchungstext;Verwendungszweck;Betrag;Waehrung;"
+    "Saldo nach Buchung;Bemerkung;Kategorie;Steuerrelevant;Glaeubiger ID;Mandatsreferenz"
+)
+
+
+def book_month(
+    month: tuple[int, int],
+    rows: Sequence[tuple[PlannedLoan, datetime.date, Decimal]],
+    *,
+    actor: User,
+) -> None:
+    """The month's repayments as the bank's statement brings them: the CSV export of the
+    repayment account, imported (`statement_import` matches each credit by the contract number
+    in its remittance text and books them all at once)."""
+    year, number = month
+    statement_import(
+        content=statement_csv(rows),
+        file_name=f"GLS-Umsaetze-{year}-{number:02d}.csv",
+        actor=actor,
     )
+
+
+def statement_csv(rows: Sequence[tuple[PlannedLoan, datetime.date, Decimal]]) -> bytes:
+    """The bank's CSV export (GLS Bank online banking) of the repayments `rows`."""
+    lines = [CSV_HEADER]
+    for plan, day, amount in sorted(rows, key=lambda row: (row[1], row[0].contract_number)):
+        euros, cents = f"{amount:.2f}".split(".")
+        lines.append(
+            ";".join(
+                (
+                    "Mikrokredite Rückzahlung",
+                    REPAYMENT_ACCOUNT,
+                    "GENODEM1GLS",
+                    "GLS Gemeinschaftsbank",
+                    f"{day:%d.%m.%Y}",
+                    f"{day:%d.%m.%Y}",
+                    plan.person.first_name + " " + plan.person.last_name,
+                    plan.person.iban,
+                    "",
+                    "Dauerauftragsgutschr",
+                    f"Rate {plan.contract_number}",
+                    f"{int(euros):,}".replace(",", ".") + "," + cents,
+                    "EUR",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                )
+            )
+        )
+    return ("\n".join(lines) + "\n").encode()
 
 
 # What the guarantors of the three defaults did: the relative paid in full; the friend paid in

@@ -18,6 +18,8 @@ from django_scopes import scopes_disabled
 from credits.loan_selectors import arrears_at
 from credits.models import (
     Application,
+    BankEntry,
+    BankStatement,
     CapacityReservation,
     FundLedgerEntry,
     Instalment,
@@ -85,10 +87,18 @@ def test_seed_demo_history_reproduces_the_brochure():
         assert not CapacityReservation.objects.filter(
             application__loan__in=history, released_at__isnull=True
         ).exists()
-        # Booked from the bank's statements, month by month.
+        # Booked from the bank's monthly statements (its CSV export), each matched by the
+        # contract number in the remittance text.
         payments = Payment.objects.filter(loan__in=history)
         assert payments.count() > 20 * len(amounts)
         assert set(payments.values_list("source", flat=True)) == {Payment.Source.STATEMENT}
+        assert not payments.filter(bank_entry__isnull=True).exists()
+        entries = BankEntry.objects.filter(loan__in=history)
+        assert entries.count() == payments.count()
+        assert set(entries.values_list("status", "matched_by").distinct()) == {
+            (BankEntry.Status.BOOKED, BankEntry.MatchedBy.CONTRACT)
+        }
+        assert BankStatement.objects.filter(period_to__lte=datetime.date(2016, 1, 1)).count() > 44
 
         # 15 September 2012: about 12 % of the running loans have a due instalment unpaid,
         # from 0 % to about a third between the quarters.
