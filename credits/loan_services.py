@@ -129,7 +129,7 @@ def first_instalment_month(disbursed_on: datetime.date) -> datetime.date:
     return (disbursed_on.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
-def _schedule_version_create(
+def schedule_version_create(
     *,
     loan: Loan,
     number: int,
@@ -213,7 +213,7 @@ def _loan_create(
         raise ValidationError(
             {"contract_number": _("A loan with this contract number is already recorded.")}
         ) from None
-    _schedule_version_create(
+    schedule_version_create(
         loan=loan,
         number=1,
         kind=ScheduleVersion.Kind.INITIAL,

@@ -42,9 +42,9 @@ from .allocation import OpenInstalment, allocate
 from .fund_selectors import loan_written_off_open
 from .loan_services import (
     PaymentItem,
-    _schedule_version_create,
     loans_close_repaid,
     payments_book,
+    schedule_version_create,
 )
 from .models import Allocation, FundLedgerEntry, Instalment, Loan, Payment, ScheduleVersion
 from .schedule import due_date
@@ -268,7 +268,7 @@ def rescheduling_propose(
         ) % {"term": new_term, "max": MAX_TERM_MONTHS}
     if errors:
         raise ValidationError(errors)
-    version = _schedule_version_create(
+    version = schedule_version_create(
         loan=loan,
         number=_next_number(loan),
         kind=kind,
