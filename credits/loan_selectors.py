@@ -35,6 +35,18 @@ def _money(expression: object) -> Coalesce:
     return Coalesce(expression, Value(ZERO), output_field=MONEY_FIELD)
 
 
+def _paid_by_day(day: datetime.date) -> Subquery:
+    """What the instalment of the outer query had been paid by `day` (value dates)."""
+    return Subquery(
+        Allocation.objects.filter(instalment=OuterRef("pk"), value_date__lte=day)
+        .order_by()
+        .values("instalment")
+        .annotate(total=Sum(F("interest") + F("principal")))
+        .values("total"),
+        output_field=MONEY_FIELD,
+    )
+
+
 @dataclass(frozen=True)
 class Arrears:
     """A loan's arrears at a date: the instalments due by then and not paid by then."""
@@ -51,14 +63,7 @@ def arrears_at(*, day: datetime.date, loans: QuerySet[Loan] | None = None) -> di
 
     An instalment due on `day` itself counts as due (the check on the 15th asks for due and
     unpaid instalments); one settled later than `day` counts with what was unpaid on `day`."""
-    paid_by_day = Subquery(
-        Allocation.objects.filter(instalment=OuterRef("pk"), value_date__lte=day)
-        .order_by()
-        .values("instalment")
-        .annotate(total=Sum(F("interest") + F("principal")))
-        .values("total"),
-        output_field=MONEY_FIELD,
-    )
+    paid_by_day = _paid_by_day(day)
     instalments = Instalment.objects.filter(
         is_current=True,
         due_on__lte=day,
@@ -92,14 +97,7 @@ def arrears_at(*, day: datetime.date, loans: QuerySet[Loan] | None = None) -> di
 def loans_in_arrears(*, day: datetime.date, loans: QuerySet[Loan] | None = None) -> QuerySet[Loan]:
     """The loans with an instalment due by `day` and unpaid on `day` (for filters: a queryset,
     not a list, so it can be combined and paginated)."""
-    paid_by_day = Subquery(
-        Allocation.objects.filter(instalment=OuterRef("pk"), value_date__lte=day)
-        .order_by()
-        .values("instalment")
-        .annotate(total=Sum(F("interest") + F("principal")))
-        .values("total"),
-        output_field=MONEY_FIELD,
-    )
+    paid_by_day = _paid_by_day(day)
     late = (
         Instalment.objects.filter(is_current=True, due_on__lte=day)
         .filter(Q(settled_on__isnull=True) | Q(settled_on__gt=day))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Max, OuterRef, Subquery
 from django.utils import timezone
@@ -21,6 +21,7 @@ from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
 from miqua.accounts.models import User
+from miqua.accounts.predicates import require_perm
 from miqua.audit.models import AuditEntry
 from miqua.audit.services import audit_record
 from miqua.money import format_eur, quantize_eur
@@ -44,11 +45,6 @@ from .workflow import APPROVED_STATES
 PAYOUT_DAYS_AHEAD = 60
 # The loans of the network began in 2009; the same lower bound as the funds' contributions.
 EARLIEST_PAYOUT = EARLIEST_CONTRIBUTION
-
-
-def _require(actor: User, perm: str, obj: object = None) -> None:
-    if not actor.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def normalise_iban(value: str) -> str:
@@ -249,7 +245,7 @@ def loan_record(
 ) -> Loan:
     """Record the payout of an approved application. It runs once a second staff member has
     confirmed it (`loan_confirm`); until then the approval's reservation holds its place."""
-    _require(actor, "credits.record_loan", application)
+    require_perm(actor, "credits.record_loan", application)
     application = Application.objects.select_for_update().get(pk=application.pk)
     if application.status not in APPROVED_STATES:
         raise ValidationError(_("Only an approved application can be paid out."), code="state")
@@ -274,7 +270,7 @@ def loan_record_outside(
     *, borrower: Borrower, terms: LoanTerms, actor: User, today: datetime.date | None = None
 ) -> Loan:
     """Record a loan outside the quarters: the microfinancier's own decision, no fund."""
-    _require(actor, "credits.record_loan_outside")
+    require_perm(actor, "credits.record_loan_outside")
     if borrower.quarter_id is not None:
         raise ValidationError(
             _("This borrower belongs to a quarter: their loan goes through an application."),
@@ -290,7 +286,7 @@ def loan_record_outside(
 def loan_confirm(*, loan: Loan, actor: User) -> Loan:
     """The second pair of eyes: the loan runs from now, and the approval's reservation turns
     into it (the fund's exposure is the loan's outstanding principal from here on)."""
-    _require(actor, "credits.confirm_loan", loan)
+    require_perm(actor, "credits.confirm_loan", loan)
     loan = Loan.objects.select_for_update().get(pk=loan.pk)
     if loan.status != Loan.Status.PENDING:
         raise ValidationError(_("This payout is already confirmed."), code="state")
@@ -337,7 +333,7 @@ def loan_confirm(*, loan: Loan, actor: User) -> Loan:
 def loan_record_refuse(*, loan: Loan, reason: str, actor: User) -> None:
     """The second person finds the recording wrong: it is deleted (the audit trail keeps what it
     said), and the payout can be recorded again, correctly."""
-    _require(actor, "credits.confirm_loan", loan)
+    require_perm(actor, "credits.confirm_loan", loan)
     loan = Loan.objects.select_for_update().get(pk=loan.pk)
     if loan.status != Loan.Status.PENDING:
         raise ValidationError(_("A confirmed payout cannot be refused."), code="state")
@@ -592,7 +588,7 @@ def payment_record(
     today: datetime.date | None = None,
 ) -> Payment:
     """A payment staff type in (cash at the office, a transfer the import could not see)."""
-    _require(actor, "credits.record_payment", loan)
+    require_perm(actor, "credits.record_payment", loan)
     today = today or timezone.localdate()
     if value_date > today:
         raise ValidationError(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from miqua.accounts.models import User
+from miqua.accounts.predicates import require_perm
 from miqua.audit.services import audit_record
 from miqua.money import ZERO, format_eur, validate_positive_amount
 from miqua.text import text_length_errors, too_long_message
@@ -73,11 +74,6 @@ UPLOAD_TYPES = {
 }
 
 
-def _require(actor: User, perm: str, obj: object = None) -> None:
-    if not actor.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def _changes(obj: object, data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if getattr(obj, k) != v}
 
@@ -92,7 +88,7 @@ def application_create(
     """Start a draft for a person of `quarter`. A person who applied before is recognised
     (same names and date of birth) and their record reused, with new contact details taken
     over."""
-    _require(actor, "credits.add_application", quarter)
+    require_perm(actor, "credits.add_application", quarter)
     product = selectors.product_for_quarter(quarter=quarter)
     if product is None:
         raise ValidationError(
@@ -153,7 +149,7 @@ def _save_changes(
 
 @transaction.atomic
 def borrower_update(*, application: Application, data: Mapping[str, Any], actor: User) -> None:
-    _require(actor, "credits.change_application", application)
+    require_perm(actor, "credits.change_application", application)
     updates = {k: v for k, v in data.items() if k in BORROWER_FIELDS}
     _save_changes(application.borrower, updates, actor=actor, action="borrower.changed")
 
@@ -203,7 +199,7 @@ def application_update(
 ) -> Application:
     """Save (part of) a draft. Incomplete is fine; wrong is not: the product's limits are
     checked for what was typed, so a mistake shows at once and not only on submission."""
-    _require(actor, "credits.change_application", application)
+    require_perm(actor, "credits.change_application", application)
     updates = {k: v for k, v in data.items() if k in EDITABLE_FIELDS}
     errors = request_errors(
         application=application,
@@ -276,7 +272,7 @@ def _detect_type(uploaded: UploadedFile) -> str | None:
 def document_upload(
     *, application: Application, uploaded: UploadedFile, kind: str, actor: User
 ) -> ApplicationDocument:
-    _require(actor, "credits.upload_document", application)
+    require_perm(actor, "credits.upload_document", application)
     limit = settings.MIQUA_UPLOAD_MAX_BYTES
     if uploaded.size is None or uploaded.size > limit:
         raise ValidationError(
@@ -381,7 +377,7 @@ def application_prepare(
     *, application: Application, staff_assessment: str, recommendation: str, actor: User
 ) -> Application:
     """The back office writes its part of the decision template."""
-    _require(actor, "credits.prepare_application", application)
+    require_perm(actor, "credits.prepare_application", application)
     updates = {
         "staff_assessment": staff_assessment.strip(),
         "recommendation": recommendation.strip(),

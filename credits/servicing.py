@@ -26,13 +26,14 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from miqua.accounts.models import User
+from miqua.accounts.predicates import require_perm
 from miqua.audit.services import audit_record
 from miqua.money import ZERO, format_eur, quantize_eur
 from quarters.models import LiabilityFund
@@ -53,11 +54,6 @@ from .servicing_selectors import payoff_amount, unallocated_credit
 REASON_MAX = 4000
 MAX_TERM_MONTHS = 120
 V = ScheduleVersion
-
-
-def _require(actor: User, perm: str, obj: object = None) -> None:
-    if not actor.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def _lock(loan: Loan) -> Loan:
@@ -210,7 +206,7 @@ def rescheduling_propose(
     more than remain; PAUSE lets `pause_months` instalments pay interest only and adds them to
     the term. The proposal is computed in full, to be shown next to the schedule in force; a
     second member of staff approves or refuses it (`rescheduling_decide`)."""
-    _require(actor, "credits.reschedule_loan", loan)
+    require_perm(actor, "credits.reschedule_loan", loan)
     loan = _lock(loan)
     _require_running(loan)
     today = today or timezone.localdate()
@@ -307,7 +303,7 @@ def rescheduling_decide(*, version: ScheduleVersion, approve: bool, actor: User)
     kept for the record but no longer owed, and what was paid ahead on them is allocated to
     the new instalments (same payments, same value dates): no cent is lost, the loan's
     balance is the same. Refused, it stays on record as not approved."""
-    _require(actor, "credits.decide_rescheduling", version.loan)
+    require_perm(actor, "credits.decide_rescheduling", version.loan)
     loan = _lock(version.loan)
     version = ScheduleVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != V.Status.PROPOSED:
@@ -371,7 +367,7 @@ def loan_repay_early(
     "early repayment"), what was paid ahead moves to it, and `amount` (the money received, if
     not already booked from the statement) is booked. The money must cover the payoff
     (`payoff_amount`); the loan is then REPAID, closed on `value_date`."""
-    _require(actor, "credits.record_payment", loan)
+    require_perm(actor, "credits.record_payment", loan)
     loan = _lock(loan)
     _require_running(loan)
     today = today or timezone.localdate()
@@ -490,7 +486,7 @@ def fund_write_off(
 ) -> FundLedgerEntry | None:
     """Book a loss of a defaulted loan against its quarter's fund (the default's rest, a waived
     guarantor claim). None for a loan outside the quarters: the microfinancier carries it."""
-    _require(actor, "credits.declare_default", loan)
+    require_perm(actor, "credits.declare_default", loan)
     if loan.status != Loan.Status.DEFAULTED:
         raise ValidationError(_("Only a defaulted loan is written off."), code="state")
     amount = quantize_eur(amount)
@@ -545,7 +541,7 @@ def loan_declare_default(
     """Declare the loan defaulted on `day`: no more instalments fall due after it; the remaining
     principal is claimed from the guarantors up to their guarantees (the registered default
     handlers, `credits.extensions`), the rest is written off against the quarter's fund."""
-    _require(actor, "credits.declare_default", loan)
+    require_perm(actor, "credits.declare_default", loan)
     loan = _lock(loan)
     _require_running(loan)
     today = today or timezone.localdate()
@@ -614,7 +610,7 @@ def loan_recovery_record(
     """Money the borrower pays after the default: recorded as a payment of the loan and passed
     back the way the loss came (the module's rule): the fund's write-off first, then the
     guarantors' claims (the registered recovery handlers)."""
-    _require(actor, "credits.record_payment", loan)
+    require_perm(actor, "credits.record_payment", loan)
     loan = _lock(loan)
     if loan.status != Loan.Status.DEFAULTED:
         raise ValidationError(_("Only money paid on a defaulted loan is a recovery."), code="state")

@@ -14,16 +14,12 @@ from django.utils.translation import gettext as _
 from credits.models import Application, Loan
 from credits.servicing import fund_write_off
 from miqua.accounts.models import User
+from miqua.accounts.predicates import require_perm
 from miqua.audit.services import audit_record
 from miqua.money import ZERO, format_eur, quantize_eur, validate_positive_amount
 
 from . import selectors
 from .models import Guarantee, Guarantor, GuarantorClaim
-
-
-def _require(actor: User, perm: str, obj: object = None) -> None:
-    if not actor.has_perm(perm, obj):
-        raise PermissionDenied
 
 
 def known_guarantor_error(guarantor: Guarantor) -> ValidationError:
@@ -55,7 +51,7 @@ def guarantee_add(
     same date of birth) is refused: a second record of the person would split their open
     guarantees in two, and nobody would see how much they stand for in all.
     """
-    _require(actor, "guarantors.manage_guarantees", application)
+    require_perm(actor, "guarantors.manage_guarantees", application)
     errors: dict[str, ValidationError | str] = {}
     try:
         amount = validate_positive_amount(amount)
@@ -108,7 +104,7 @@ def guarantee_add(
 @transaction.atomic
 def guarantee_remove(*, guarantee: Guarantee, actor: User) -> None:
     application = guarantee.application
-    _require(actor, "guarantors.manage_guarantees", application)
+    require_perm(actor, "guarantors.manage_guarantees", application)
     audit_record(
         actor=actor,
         action="guarantee.removed",
@@ -152,7 +148,7 @@ def claims_demand(*, loan: Loan, remaining: Decimal, day: datetime.date, actor: 
     """The default handler: claim the remaining principal from the guarantors of the loan's
     application, in proportion to their guarantees and each at most their guaranteed amount.
     Returns the total demanded (what the fund does not have to write off)."""
-    _require(actor, "guarantors.manage_claims", loan)
+    require_perm(actor, "guarantors.manage_claims", loan)
     if loan.application_id is None or remaining <= 0:
         return ZERO
     guarantees = list(
@@ -230,7 +226,7 @@ def claim_record_payment(
     *, claim: GuarantorClaim, amount: Any, day: datetime.date, actor: User
 ) -> GuarantorClaim:
     """What a guarantor paid on their claim."""
-    _require(actor, "guarantors.manage_claims", claim)
+    require_perm(actor, "guarantors.manage_claims", claim)
     claim = GuarantorClaim.objects.select_for_update().select_related("loan").get(pk=claim.pk)
     try:
         amount = validate_positive_amount(amount)
@@ -278,7 +274,7 @@ def claim_waive(
 ) -> GuarantorClaim:
     """Give up what is still open on a claim (the guarantor cannot pay): the open part is
     written off against the fund, like the rest of the default."""
-    _require(actor, "guarantors.manage_claims", claim)
+    require_perm(actor, "guarantors.manage_claims", claim)
     claim = GuarantorClaim.objects.select_for_update().select_related("loan").get(pk=claim.pk)
     note = (note or "").strip()
     if not note:

@@ -5,9 +5,18 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils.translation import override
 from django_scopes import scopes_disabled
 
 from credits.models import BankEntry, Instalment, Loan, Payment
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English, the language of the source."""
+    with override("en"):
+        yield
+
 
 pytestmark = pytest.mark.django_db
 

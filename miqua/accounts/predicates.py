@@ -9,6 +9,7 @@ Asked without an object ("may advisors add applications at all?"), the role deci
 """
 
 import rules
+from django.core.exceptions import PermissionDenied
 
 from . import scoping
 from .models import NETWORK_ROLES, Role
@@ -70,3 +71,10 @@ def add_rule(name: str, predicate: rules.Predicate) -> None:
     """Register the permission `name`: the object lies in a quarter the user may see, and
     `predicate` (the role, the object's state) holds."""
     rules.add_perm(name, in_visible_quarter & predicate)
+
+
+def require_perm(actor: object, perm: str, obj: object = None) -> None:
+    """The first line of a service: the acting user holds `perm` (for `obj`), else
+    PermissionDenied. One helper for every app's services, so a refusal looks the same."""
+    if not actor.has_perm(perm, obj):  # type: ignore[attr-defined]
+        raise PermissionDenied

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.utils.translation import override
 from django_scopes import scopes_disabled
 
 from credits.banking import importer
@@ -19,6 +20,14 @@ from credits.models import BankEntry, BankStatement, Loan, Payment
 from miqua.accounts.models import Role
 from miqua.audit.models import AuditEntry
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English, the language of the source."""
+    with override("en"):
+        yield
+
 
 FIXTURES = Path(__file__).parent / "fixtures"
 D = Decimal

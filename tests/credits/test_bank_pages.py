@@ -48,7 +48,7 @@ def test_an_uploaded_statement_is_booked_and_its_entries_shown(staff_client, loa
     assert response["Location"] == reverse("statement_detail", args=[statement.pk])
     page = staff_client.get(response["Location"])
     text = page.content.decode()
-    assert "2 booked (1 by contract number, 0 by reference, 1 by IBAN)" in text
+    assert "2 gebucht (1 über die Vertragsnummer, 0 über die Referenz, 1 über die IBAN)" in text
     assert "KV-0004712" in text and "Danke!" in text
     assert reverse("entry_review", args=[BankEntry.objects.get(status=S.REVIEW).pk]) in text
     with scopes_disabled():
@@ -59,7 +59,7 @@ def test_a_refused_upload_says_where_and_books_nothing(staff_client, loans):
     response = _upload(staff_client, "camt053_001_08_bad_amount.xml")
     assert response.status_code == 400
     assert "Ntry 3 / Amt" in response.content.decode()
-    assert "nothing of it was booked" in response.content.decode()
+    assert "nichts daraus wurde gebucht" in response.content.decode()
     with scopes_disabled():
         assert not BankStatement.objects.exists() and not Payment.objects.exists()
 
@@ -98,7 +98,7 @@ def test_a_waiting_credit_is_booked_to_the_contract_typed(staff_client, network,
     )
     assert wrong.status_code == 400
     text = wrong.content.decode()
-    assert "No loan has the contract number KV-999" in text
+    assert "Kein Kredit hat die Vertragsnummer KV-999" in text
     assert 'value="Bruder"' in text and 'value="KV-999"' in text  # nothing typed is lost
     done = staff_client.post(
         url, {"action": "assign", "assign-contract_number": "kv 0004713", "assign-note": ""}

@@ -5,10 +5,19 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils.translation import override
 
 from credits.banking.parsers import StatementError, statement_parse
 
 from .test_bank_import import fixture
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English, the language of the source."""
+    with override("en"):
+        yield
+
 
 D = Decimal
 NS08 = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"

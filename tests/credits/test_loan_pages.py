@@ -259,7 +259,7 @@ def test_payout_recorded_pending_then_the_recorder_cannot_confirm(network, secon
     assert "disabled" in own.content.decode()
     refused = recorder.post(confirm_url, {"decision": "confirm"})
     assert refused.status_code == 400
-    assert "four-eyes" in " ".join(refused.context["form"].non_field_errors())
+    assert "Vier-Augen-Prinzip" in " ".join(refused.context["form"].non_field_errors())
     with scopes_disabled():
         assert Loan.objects.get().status == Loan.Status.PENDING
 
