@@ -36,6 +36,7 @@ from django_scopes import scopes_disabled
 from miqua.accounts.models import User
 from miqua.audit.services import audit_record
 
+from .. import servicing
 from ..loan_services import PaymentItem, payments_book
 from ..models import BankEntry, BankStatement, Loan, Payment
 from .parsers import EntryData, StatementData, statement_parse
@@ -301,30 +302,44 @@ def entry_assign(
                 % {"contract": entry.loan.contract_number if entry.loan else "?"},
                 code="state",
             )
-        if loan.status != Loan.Status.RUNNING:
+        if loan.status == Loan.Status.DEFAULTED:
+            # Money after a default is a recovery: it goes back the way the loss came (the
+            # fund's write-off first, then the guarantors' claims; see credits.servicing).
+            payment = servicing.loan_recovery_record(
+                loan=loan,
+                amount=entry.amount,
+                value_date=entry.value_date,
+                actor=actor,
+                source=Payment.Source.STATEMENT,
+                bank_entry_id=entry.pk,
+                today=today,
+            ).payment
+        elif loan.status != Loan.Status.RUNNING:
             raise ValidationError(
                 {
                     "contract_number": _(
-                        "The loan %(contract)s is not running (%(status)s): a repayment is "
-                        "booked to a running loan only. Please check the contract number."
+                        "The loan %(contract)s is %(status)s: a repayment is booked to a "
+                        "running loan, a recovery to a defaulted one. Please check the "
+                        "contract number."
                     )
                     % {"contract": loan.contract_number, "status": loan.get_status_display()}
                 },
                 code="state",
             )
-        [payment] = payments_book(
-            items=[
-                PaymentItem(
-                    loan_id=loan.pk,
-                    amount=entry.amount,
-                    value_date=entry.value_date,
-                    bank_entry_id=entry.pk,
-                    note=note,
-                )
-            ],
-            source=Payment.Source.STATEMENT,
-            actor=actor,
-        )
+        else:
+            [payment] = payments_book(
+                items=[
+                    PaymentItem(
+                        loan_id=loan.pk,
+                        amount=entry.amount,
+                        value_date=entry.value_date,
+                        bank_entry_id=entry.pk,
+                        note=note,
+                    )
+                ],
+                source=Payment.Source.STATEMENT,
+                actor=actor,
+            )
         entry.status = BankEntry.Status.BOOKED
         entry.loan = loan
         entry.matched_by = M.HAND

@@ -314,9 +314,34 @@ def test_a_waiting_credit_is_not_assigned_to_a_loan_that_is_not_running(staff, l
         loans.third.refresh_from_db()
     with pytest.raises(ValidationError) as refused:
         entry_assign(entry=entry, loan=loans.third, actor=staff)
-    assert "not running" in str(refused.value)
+    assert "running loan" in str(refused.value)
     with scopes_disabled():
         assert BankEntry.objects.get(pk=entry.pk).status == S.REVIEW
+
+
+def test_a_waiting_credit_assigned_to_a_defaulted_loan_is_a_recovery_for_the_fund(staff, loans):
+    from credits import servicing
+    from credits.models import FundLedgerEntry
+
+    entry = _waiting(staff)
+    with scopes_disabled():
+        servicing.loan_declare_default(
+            loan=loans.third,
+            reason="Geschäft aufgegeben",
+            day=datetime.date(2025, 3, 15),
+            actor=staff,
+            today=datetime.date(2025, 3, 15),
+        )
+        written_off = FundLedgerEntry.objects.get(loan=loans.third, kind="write_off").amount
+    payment = entry_assign(
+        entry=entry, loan=loans.third, actor=staff, today=datetime.date(2025, 4, 2)
+    )
+    with scopes_disabled():
+        recovery = FundLedgerEntry.objects.get(loan=loans.third, kind="recovery")
+        assert recovery.amount == D("40.00") < written_off
+        assert payment.bank_entry_id == entry.pk
+        entry.refresh_from_db()
+        assert (entry.status, entry.loan) == (S.BOOKED, loans.third)
 
 
 def test_a_debit_is_never_assigned(staff, loans):
