@@ -557,7 +557,7 @@ def loan_declare_default(
             }
         )
     repaid = Allocation.objects.filter(loan=loan).aggregate(total=Sum("principal"))["total"]
-    remaining = loan.amount - (repaid or ZERO)
+    remaining = quantize_eur(loan.amount - (repaid or ZERO))
     loan.status = Loan.Status.DEFAULTED
     loan.closed_on = day
     loan.closing_reason = reason

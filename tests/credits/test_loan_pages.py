@@ -447,3 +447,20 @@ def test_the_list_asks_the_same_number_of_queries_for_2_or_6_loans(network, seco
     six = _list_queries(client)
     assert len(client.get(reverse("loan_list")).context["rows"]) == 6
     assert two == six
+
+
+def test_a_defaulted_loan_shows_its_principal_as_owed_at_the_default(network, second_staff):
+    from credits import servicing
+
+    loan = _loan(network, second_staff)
+    with scopes_disabled():
+        servicing.loan_declare_default(
+            loan=loan,
+            reason="Betrieb aufgegeben",
+            day=datetime.date(2025, 3, 15),
+            actor=network.staff,
+            today=datetime.date(2025, 3, 15),
+        )
+    text = _client(network.staff).get(reverse("loan_detail", args=[loan.pk])).content.decode()
+    assert "Restschuld beim Ausfall" in text
+    assert "als Ausfall erklärt" in text
