@@ -56,13 +56,14 @@ class Arrears:
     days_past_due: int
 
 
-def arrears_at(*, day: datetime.date, loans: QuerySet[Loan] | None = None) -> dict[int, Arrears]:
-    """Every loan (of `loans`, else of the scope) that was running on `day` with an instalment
-    due by then and not paid in full by payments of value date up to then: loan id -> arrears.
-    Loans without arrears are absent. One query, whatever the number of loans.
-
-    An instalment due on `day` itself counts as due (the check on the 15th asks for due and
-    unpaid instalments); one settled later than `day` counts with what was unpaid on `day`."""
+def arrears_rows(
+    *, day: datetime.date, loans: QuerySet[Loan] | None = None, fields: tuple[str, ...] = ()
+) -> QuerySet:
+    """The arrears of `arrears_at` as a values() queryset, one row per loan in arrears:
+    loan_id, amount (unpaid on `day`), oldest (due date of the oldest unpaid instalment), and
+    the instalment's `fields` (facts of the loan, e.g. "loan__quarter_id": one value per loan,
+    so the rows stay one per loan). Callers that write a row per loan (the monthly check) read
+    them in one query."""
     paid_by_day = _paid_by_day(day)
     instalments = Instalment.objects.filter(
         is_current=True,
@@ -73,7 +74,7 @@ def arrears_at(*, day: datetime.date, loans: QuerySet[Loan] | None = None) -> di
     instalments = instalments.filter(Q(loan__closed_on__isnull=True) | Q(loan__closed_on__gt=day))
     if loans is not None:
         instalments = instalments.filter(loan__in=loans)
-    rows = (
+    return (
         instalments.annotate(
             unpaid=ExpressionWrapper(
                 F("interest") + F("principal") - _money(paid_by_day), output_field=MONEY_FIELD
@@ -81,9 +82,19 @@ def arrears_at(*, day: datetime.date, loans: QuerySet[Loan] | None = None) -> di
         )
         .filter(unpaid__gt=0)
         .order_by()
-        .values("loan_id")
+        .values("loan_id", *fields)
         .annotate(amount=Sum("unpaid"), oldest=Min("due_on"))
     )
+
+
+def arrears_at(*, day: datetime.date, loans: QuerySet[Loan] | None = None) -> dict[int, Arrears]:
+    """Every loan (of `loans`, else of the scope) that was running on `day` with an instalment
+    due by then and not paid in full by payments of value date up to then: loan id -> arrears.
+    Loans without arrears are absent. One query, whatever the number of loans.
+
+    An instalment due on `day` itself counts as due (the check on the 15th asks for due and
+    unpaid instalments); one settled later than `day` counts with what was unpaid on `day`."""
+    rows = arrears_rows(day=day, loans=loans)
     return {
         row["loan_id"]: Arrears(
             amount=quantize_eur(row["amount"]),

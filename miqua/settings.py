@@ -6,9 +6,11 @@ eagerly in-process, mail printed to the console. Production sets at least DJANGO
 DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_URL.
 """
 
+from decimal import Decimal
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -140,7 +142,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "committees.tasks.send_deadline_reminders",
         "schedule": 3600.0,
     },
+    # The monthly disruption check as of the 15th (catches up missed months).
+    "monthly-disruption-check": {
+        "task": "monitoring.tasks.run_monthly_checks",
+        "schedule": crontab(hour=6, minute=0, day_of_month=15),
+    },
 }
+# Above this share of disrupted loans (percent) a month requires quality measures.
+MIQUA_DISRUPTION_STANDARD_PERCENT = Decimal("10.00")
 # Links in mail point here (mail is sent by workers, which know no request).
 MIQUA_BASE_URL = env.str("MIQUA_BASE_URL", default="http://127.0.0.1:8000")
 

@@ -1,7 +1,19 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# What the monitoring services write into the audit trail, as the pages name it.
+AUDIT_ACTIONS = {
+    "monthly_check.done": _("Monthly disruption check done"),
+}
+
 
 class MonitoringConfig(AppConfig):
     name = "monitoring"
     verbose_name = _("Monitoring")
+
+    def ready(self) -> None:
+        from miqua.audit import registry as audit_registry
+
+        from . import permissions  # noqa: F401  (registers the rules)
+
+        audit_registry.register_action_labels(AUDIT_ACTIONS)

@@ -1,0 +1,2 @@
+# The app's models live in one module per part; each part adds its own import line here.
+from .check_models import LoanSnapshot, MonthlyCheck, QualityMeasure, QuarterRate  # noqa: F401

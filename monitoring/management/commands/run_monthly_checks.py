@@ -1,0 +1,61 @@
+"""Run the monthly disruption check: `--as-of YYYY-MM-DD` (a 15th) for one month, else every
+15th not yet checked up to today."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from monitoring import selectors, services
+from monitoring.models import MonthlyCheck
+
+
+class Command(BaseCommand):
+    help = "Run the monthly disruption check as of the 15th (default: catch up to today)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--as-of", dest="as_of", help="A 15th, as YYYY-MM-DD.")
+
+    def handle(self, *args: object, **options: object) -> None:
+        with scopes_disabled():
+            if options["as_of"]:
+                as_of = self._date(str(options["as_of"]))
+                already = MonthlyCheck.objects.filter(
+                    as_of=as_of, status=MonthlyCheck.Status.DONE
+                ).exists()
+                try:
+                    check = services.monthly_check_run(as_of=as_of)
+                except ValidationError as error:
+                    raise CommandError(" ".join(error.messages)) from error
+                if already:
+                    self.stdout.write(f"{as_of:%Y-%m-%d} was already checked; nothing booked.")
+                self._print(check)
+                return
+            checks = services.monthly_checks_catch_up(today=timezone.localdate())
+            if not checks:
+                self.stdout.write("No month to check.")
+            for check in checks:
+                self._print(check)
+
+    def _date(self, value: str) -> datetime.date:
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError as error:
+            raise CommandError(
+                f"{value!r} is not a date; please give it as YYYY-MM-DD, e.g. 2025-03-15."
+            ) from error
+
+    def _print(self, check: MonthlyCheck) -> None:
+        self.stdout.write(f"Check as of {check.as_of:%Y-%m-%d}:")
+        for rate in selectors.rates_by_quarter(check=check):
+            self.stdout.write(
+                f"  {rate.label}: {rate.disrupted} of {rate.active} disrupted ({rate.percent} %)"
+            )
+        total = selectors.rate_total(check=check)
+        flag = " - above the standard, quality measures required" if check.requires_qa else ""
+        self.stdout.write(
+            f"  {total.label}: {total.disrupted} of {total.active} disrupted ({total.percent} %,"
+            f" standard {check.standard_percent} %){flag}"
+        )
