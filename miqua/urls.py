@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("credits.urls")),
     path("", include("guarantors.urls")),
     path("", include("committees.urls")),
+    path("", include("monitoring.urls")),
     path("", include("miqua.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 # What the monitoring services write into the audit trail, as the pages name it.
 AUDIT_ACTIONS = {
     "monthly_check.done": _("Monthly disruption check done"),
+    "contact.recorded": _("Contact with the borrower recorded"),
 }
 
 
@@ -17,3 +18,4 @@ class MonitoringConfig(AppConfig):
         from . import permissions  # noqa: F401  (registers the rules)
 
         audit_registry.register_action_labels(AUDIT_ACTIONS)
+        from . import contact_ready  # noqa: F401  (contact log: loan panel)

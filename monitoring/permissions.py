@@ -1,5 +1,12 @@
-"""Who may run the monthly check by hand (the schedule and the command run it without a user)."""
+"""Who may do what in monitoring (django-rules). Each rule is registered with `add_rule`,
+which adds the quarter check."""
 
-from miqua.accounts.predicates import add_rule, is_network_staff
+from miqua.accounts.predicates import add_rule, is_advisor, is_network_staff
 
+# Running the monthly check by hand (the schedule and the command run it without a user).
 add_rule("monitoring.run_monthly_check", is_network_staff)
+
+# The advisor of the borrower's quarter, or the back office (also for loans outside the
+# quarters, which no advisor sees). The quarter check lies in add_rule.
+add_rule("monitoring.record_contact", is_advisor | is_network_staff)
+add_rule("monitoring.view_contacts", is_advisor | is_network_staff)

@@ -1,0 +1,118 @@
+"""Reads of the contact log: a borrower's contacts, and who is due a contact.
+
+The contact duty: every borrower with a running loan is heard from at least once a calendar
+month (a borrower without a contact in the previous month nor in this one so far is due), and a
+borrower whose loan is disrupted (an instalment due and unpaid, `loans_in_arrears`) once a week
+until the loan is current again. The quarter scope decides whose duty it is: an advisor sees
+the loans of their quarters, the back office every loan, those outside the quarters included.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
+
+from credits.loan_selectors import arrears_at, loans_in_arrears
+from credits.models import Loan
+
+from .contact_models import Contact
+
+# A disrupted loan's borrower is due again when the last contact is this many days old.
+WEEKLY_DAYS = 7
+
+
+@dataclass(frozen=True)
+class DueContact:
+    loan: Loan
+    weekly: bool  # disrupted: a contact every week, not every month
+    last_contact_on: datetime.date | None
+    days_past_due: int  # 0 for a loan that is current
+
+
+def previous_month_start(today: datetime.date) -> datetime.date:
+    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+def _contacts() -> QuerySet[Contact]:
+    # The base manager: these subqueries are correlated with loans the caller's scope already
+    # chose, and a borrower's contacts lie in the borrower's quarter.
+    return Contact._base_manager.all()
+
+
+def _contacted_since(day: datetime.date, today: datetime.date) -> Exists:
+    return Exists(
+        _contacts().filter(
+            borrower_id=OuterRef("borrower_id"), contacted_on__gte=day, contacted_on__lte=today
+        )
+    )
+
+
+def _last_contact(today: datetime.date) -> Subquery:
+    return Subquery(
+        _contacts()
+        .filter(borrower_id=OuterRef("borrower_id"), contacted_on__lte=today)
+        .order_by()
+        .values("borrower_id")
+        .annotate(last=Max("contacted_on"))
+        .values("last")[:1]
+    )
+
+
+def due_contacts(*, today: datetime.date, loans: QuerySet[Loan] | None = None) -> list[DueContact]:
+    """The running loans whose borrower is due a contact on `today`: the disrupted ones first,
+    longest past due first, then the monthly ones, longest without contact first. Three
+    queries, whatever the number of loans."""
+    running = (Loan.objects.all() if loans is None else loans).filter(
+        status=Loan.Status.RUNNING, disbursed_on__lte=today
+    )
+    week_start = today - datetime.timedelta(days=WEEKLY_DAYS - 1)
+    disrupted = list(
+        loans_in_arrears(day=today, loans=running)
+        .annotate(
+            contacted=_contacted_since(week_start, today), last_contact_on=_last_contact(today)
+        )
+        .filter(contacted=False)
+        .select_related("borrower", "quarter")
+    )
+    arrears = arrears_at(day=today, loans=Loan.objects.filter(pk__in=[x.pk for x in disrupted]))
+    monthly = list(
+        running.exclude(pk__in=loans_in_arrears(day=today, loans=running).values("pk"))
+        .annotate(
+            contacted=_contacted_since(previous_month_start(today), today),
+            last_contact_on=_last_contact(today),
+        )
+        .filter(contacted=False)
+        .select_related("borrower", "quarter")
+    )
+    weekly_rows = sorted(
+        (
+            DueContact(
+                loan=loan,
+                weekly=True,
+                last_contact_on=loan.last_contact_on,
+                days_past_due=arrears[loan.pk].days_past_due if loan.pk in arrears else 0,
+            )
+            for loan in disrupted
+        ),
+        key=lambda row: (-row.days_past_due, row.loan.pk),
+    )
+    monthly_rows = sorted(
+        (
+            DueContact(
+                loan=loan, weekly=False, last_contact_on=loan.last_contact_on, days_past_due=0
+            )
+            for loan in monthly
+        ),
+        key=lambda row: (row.last_contact_on or datetime.date.min, row.loan.pk),
+    )
+    return weekly_rows + monthly_rows
+
+
+def contacts_of_loan(*, loan: Loan, limit: int = 10) -> list[Contact]:
+    """The loan's borrower's latest contacts, newest first (a contact about another loan of the
+    same borrower counts too: it is the borrower who was heard from)."""
+    return list(
+        Contact.objects.filter(borrower_id=loan.borrower_id)
+        .select_related("by", "loan")
+        .order_by("-contacted_on", "-pk")[:limit]
+    )
