@@ -5,6 +5,7 @@ the apps, so it may ask each of them."""
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from committees import selectors as committee_selectors
 from committees.selectors import current_memberships_of
@@ -13,6 +14,7 @@ from credits.loan_page_selectors import pending_payouts
 from credits.models import Application, BankEntry
 from credits.workflow import OPEN_STATES
 from miqua.accounts.models import Role
+from monitoring.contact_selectors import due_contacts
 from quarters import selectors as quarter_selectors
 
 
@@ -40,6 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
             **_committee_work(request),
             **_statement_work(request),
             "payouts_awaiting": _payouts_awaiting(request),
+            "due_contact_count": _due_contact_count(request),
         },
     )
 
@@ -68,6 +71,13 @@ def _payouts_awaiting(request: HttpRequest) -> int | None:
     if not request.user.has_perm("credits.confirm_loan"):
         return None
     return pending_payouts().count()
+
+
+def _due_contact_count(request: HttpRequest) -> int | None:
+    """For advisors and the back office: the borrowers due a contact (monitoring's worklist)."""
+    if not request.user.has_perm("monitoring.view_contacts"):
+        return None
+    return len(due_contacts(today=timezone.localdate()))
 
 
 def _application_counts(request: HttpRequest) -> dict[str, int] | None:

@@ -10,3 +10,6 @@ add_rule("monitoring.run_monthly_check", is_network_staff)
 # quarters, which no advisor sees). The quarter check lies in add_rule.
 add_rule("monitoring.record_contact", is_advisor | is_network_staff)
 add_rule("monitoring.view_contacts", is_advisor | is_network_staff)
+# The menu entry of the worklist: advisors only, the back office's menu has no room left (its
+# home page links the worklist instead).
+add_rule("monitoring.view_contact_menu", is_advisor)

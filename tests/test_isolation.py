@@ -244,6 +244,8 @@ REQUESTS: dict[str, Request] = {
     "loan_record": Request(kwargs=lambda t: {"pk": t.approved.pk}),
     "loan_confirm": Request(kwargs=lambda t: {"pk": t.pending_loan.pk}),
     "payment_record": Request(kwargs=_loan, method="post", data=_payment),
+    # Monitoring: the contact log
+    "contact_record": Request(kwargs=_loan),
     # allauth's pages with a key in the path: a bad key is their own business, not ours.
     "account_confirm_email": Request(kwargs=lambda t: {"key": "not-a-key"}),
     "account_reset_password_from_key": Request(
@@ -344,6 +346,9 @@ PAGES: dict[str, tuple[Expected, Expected, Expected, Expected, Expected, Expecte
     "loan_record":            (LOGIN,    403,         403,      403,         200,       200),
     "loan_confirm":           (LOGIN,    403,         403,      403,         200,       200),
     "payment_record":         (LOGIN,    403,         403,      403,         PAYMENTS,  PAYMENTS),
+    # Monitoring: the contact log is the quarter's advisors' and the back office's.
+    "contact_worklist":       (LOGIN,    200,         403,      403,         200,       200),
+    "contact_record":         (LOGIN,    200,         403,      403,         200,       200),
 }
 
 # allauth's pages answer every signed-in role alike. There is no public sign-up: the sign-up
@@ -411,6 +416,8 @@ PERSONAL_DATA = frozenset(
         "loan_record",
         "loan_confirm",
         "payment_record",
+        "contact_worklist",
+        "contact_record",
     }
 )
 KEPT_FROM_PERSONAL_DATA = ("municipality_viewer", "committee_member")
@@ -655,7 +662,13 @@ def test_other_quarters_objects_answer_404_except_to_the_back_office(role, netwo
 
 # The loan URLs, asked about a loan outside the quarters: it lies in no quarter, so only the
 # back office (who sees every quarter) finds it; for everyone else it does not exist.
-LOAN_URLS = ("loan_detail", "loan_schedule_pdf", "loan_statement_pdf", "payment_record")
+LOAN_URLS = (
+    "loan_detail",
+    "loan_schedule_pdf",
+    "loan_statement_pdf",
+    "payment_record",
+    "contact_record",
+)
 
 
 @pytest.mark.usefixtures("no_pdf_layout")

@@ -347,3 +347,20 @@ def test_the_loan_page_shows_the_contacts_and_the_quick_form(network, second_sta
     assert bad.status_code == 400
     assert bad.templates[0].name == "credits/loan_detail.html"
     assert "Ohne Kanal" in bad.content.decode()
+
+
+def test_the_menu_links_the_worklist_for_advisors_and_home_counts_it_for_staff(
+    network, second_staff
+):
+    _loan(network, second_staff, number="N-1")
+    _loan(network, second_staff, quarter=network.foreign_quarter, number="N-2")
+    worklist = reverse("contact_worklist")
+    advisor_home = _client(network.advisor).get(reverse("home"))
+    assert any(item["url"] == worklist for item in advisor_home.context["nav_items"])
+    assert advisor_home.context["due_contact_count"] == 1
+    staff_home = _client(network.staff).get(reverse("home"))
+    assert not any(item["url"] == worklist for item in staff_home.context["nav_items"])
+    assert staff_home.context["due_contact_count"] == 2
+    assert 'id="due-contacts"' in staff_home.content.decode()
+    member_home = _client(network.municipality_viewer).get(reverse("home"))
+    assert member_home.context["due_contact_count"] is None
