@@ -7,9 +7,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
+        ("monitoring", "0001_monthly_checks"),
         ('credits', '0006_guarantor_claims'),
         ('quarters', '0003_capacityreservation_moves_to_credits'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
