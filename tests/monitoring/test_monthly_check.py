@@ -267,7 +267,7 @@ def test_only_the_15th_is_a_check_day_and_only_staff_run_it_by_hand(network, uns
     with pytest.raises(ValidationError) as refused:
         services.monthly_check_run(as_of=datetime.date(2025, 3, 14))
     assert refused.value.code == "not_the_15th"
-    assert "15th" in refused.value.messages[0]
+    assert "15." in refused.value.messages[0]
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
