@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from miqua.forms import DateField, MoneyField
 
 from .forms import BorrowerForm
-from .loan_services import EARLIEST_PAYOUT, PAYOUT_DAYS_AHEAD, LoanTerms
+from .loan_services import EARLIEST_PAYOUT, MAX_TERM_MONTHS, PAYOUT_DAYS_AHEAD, LoanTerms
 from .models import Loan
 
 NUMBER = {"class": "number"}
@@ -54,7 +54,10 @@ class LoanTermsForm(forms.Form):
         widget=forms.TextInput(attrs={"class": "number", "inputmode": "decimal"}),
     )
     term_months = forms.IntegerField(
-        label=_("Term (months)"), min_value=1, max_value=120, widget=forms.NumberInput(NUMBER)
+        label=_("Term (months)"),
+        min_value=1,
+        max_value=MAX_TERM_MONTHS,
+        widget=forms.NumberInput(NUMBER),
     )
     grace_months = forms.IntegerField(
         label=_("Grace months"),

@@ -43,6 +43,8 @@ from .workflow import APPROVED_STATES
 
 # A payout is recorded after the bank paid, or shortly before; a date further ahead is a typo.
 PAYOUT_DAYS_AHEAD = 60
+# The longest term a loan may run, at payout and after a rescheduling (ten years).
+MAX_TERM_MONTHS = 120
 # The loans of the network began in 2009; the same lower bound as the funds' contributions.
 EARLIEST_PAYOUT = EARLIEST_CONTRIBUTION
 
@@ -103,8 +105,10 @@ def terms_errors(
         )
     if terms.interest_rate < 0 or terms.interest_rate > 30:
         errors["interest_rate"].append(_("Please enter a rate between 0 and 30 %."))
-    if not 1 <= terms.term_months <= 120:
-        errors["term_months"].append(_("Please enter a term between 1 and 120 months."))
+    if not 1 <= terms.term_months <= MAX_TERM_MONTHS:
+        errors["term_months"].append(
+            _("Please enter a term between 1 and %(max)s months.") % {"max": MAX_TERM_MONTHS}
+        )
     if terms.grace_months < 0 or terms.grace_months >= max(terms.term_months, 1):
         errors["grace_months"].append(_("The grace months must be fewer than the term."))
     if not 1 <= terms.instalment_day <= 31:

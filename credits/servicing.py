@@ -42,6 +42,7 @@ from . import extensions
 from .allocation import OpenInstalment, allocate
 from .fund_selectors import loan_written_off_open
 from .loan_services import (
+    MAX_TERM_MONTHS,
     PaymentItem,
     loans_close_repaid,
     payments_book,
@@ -52,7 +53,6 @@ from .schedule import due_date
 from .servicing_selectors import payoff_amount, unallocated_credit
 
 REASON_MAX = 4000
-MAX_TERM_MONTHS = 120
 V = ScheduleVersion
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from miqua.forms import DateField, MoneyField
 
+from .loan_services import MAX_TERM_MONTHS
 from .models import ScheduleVersion
 from .servicing import REASON_MAX
 
@@ -40,7 +41,7 @@ class ReschedulingForm(forms.Form):
         label=_("New number of remaining instalments"),
         required=False,
         min_value=1,
-        max_value=120,
+        max_value=MAX_TERM_MONTHS,
         help_text=_("For a longer term: more than remain now, so each instalment is lower."),
     )
     pause_months = forms.IntegerField(

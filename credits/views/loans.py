@@ -304,12 +304,7 @@ def loan_record(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as e:
                 apply_validation_error(form, e)
             else:
-                messages.success(
-                    request,
-                    _("Payout %(contract)s recorded. A second member of staff must now confirm it.")
-                    % {"contract": loan.contract_number},
-                )
-                return redirect(_detail_url(loan))
+                return _recorded(request, loan)
     else:
         form = LoanTermsForm(
             initial={
@@ -331,6 +326,17 @@ def loan_record(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "credits/loan_record.html", context, status=status)
 
 
+def _recorded(request: HttpRequest, loan: Loan) -> HttpResponse:
+    """After a payout is recorded (from an application or outside the quarters): say who must
+    act next and show the loan."""
+    messages.success(
+        request,
+        _("Payout %(contract)s recorded. A second member of staff must now confirm it.")
+        % {"contract": loan.contract_number},
+    )
+    return redirect(_detail_url(loan))
+
+
 @login_required
 def loan_record_outside(request: HttpRequest) -> HttpResponse:
     """A loan outside the quarters: the person and the terms in one form."""
@@ -348,12 +354,7 @@ def loan_record_outside(request: HttpRequest) -> HttpResponse:
             except ValidationError as e:
                 apply_validation_error(form, e)
             else:
-                messages.success(
-                    request,
-                    _("Payout %(contract)s recorded. A second member of staff must now confirm it.")
-                    % {"contract": loan.contract_number},
-                )
-                return redirect(_detail_url(loan))
+                return _recorded(request, loan)
     else:
         # The network's product (the one without a quarter) gives the usual terms.
         product = LoanProduct.objects.filter(is_active=True, quarter__isnull=True).first()
