@@ -36,6 +36,9 @@ class MonthlyCheck(models.Model):
         _("standard (%)"), max_digits=5, decimal_places=2, default=Decimal("10.00")
     )
     requires_qa = models.BooleanField(_("quality measures required"), default=False)
+    # Set when the mails of the check (advisors' due contacts, staff summary) went out: the
+    # claim that keeps a rerun or a second worker from mailing twice.
+    mails_sent_at = models.DateTimeField(_("mails sent at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-as_of"]
@@ -166,3 +169,31 @@ class QualityMeasure(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class CheckSettings(models.Model):
+    """The portfolio's settings of the monthly check, kept by staff (one row, pk 1): the
+    standard and the month from which the catch-up starts when no check is recorded yet.
+    Without the row the Django setting MIQUA_DISRUPTION_STANDARD_PERCENT applies."""
+
+    standard_percent = models.DecimalField(
+        _("standard (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.00"),
+        help_text=_("At most this share of the active loans may be disrupted on a 15th."),
+    )
+    start_month = models.DateField(
+        _("first month to check"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: from the month of the first payout."),
+    )
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("settings of the monthly check")
+        verbose_name_plural = _("settings of the monthly check")
+
+    def __str__(self) -> str:
+        return f"{self.standard_percent} %"
