@@ -18,4 +18,9 @@ class MonitoringConfig(AppConfig):
         from . import permissions  # noqa: F401  (registers the rules)
 
         audit_registry.register_action_labels(AUDIT_ACTIONS)
+        from credits.extensions import register_loan_panel
+
         from . import contact_ready  # noqa: F401  (contact log: loan panel)
+        from .history_panel import HISTORY_PANEL
+
+        register_loan_panel(HISTORY_PANEL)

@@ -118,3 +118,37 @@ def closed_repaid_share() -> Decimal:
         total=Count("pk"), repaid=Count("pk", filter=Q(status=Loan.Status.REPAID))
     )
     return rate_percent(counts["repaid"], counts["total"])
+
+
+@dataclass(frozen=True)
+class MonthOfLoan:
+    """A loan on one checked 15th: current, or disrupted with what it owed then."""
+
+    as_of: datetime.date
+    snapshot: LoanSnapshot | None
+
+    @property
+    def disrupted(self) -> bool:
+        return self.snapshot is not None
+
+
+def disruption_history(*, loan: Loan) -> list[MonthOfLoan]:
+    """Every checked 15th of the loan's life (from its payout to its closing), newest first,
+    with the loan's snapshot where it was disrupted. Two queries, whatever the loan's age.
+    The caller has shown the loan may be seen: its snapshots are read unscoped, as a loan
+    outside the quarters has no quarter to be scoped by."""
+    if loan.disbursed_on is None:
+        return []
+    checks = MonthlyCheck.objects.filter(
+        status=MonthlyCheck.Status.DONE, as_of__gte=loan.disbursed_on
+    )
+    if loan.closed_on is not None:
+        checks = checks.filter(as_of__lt=loan.closed_on)
+    snapshots = {
+        s.check_run_id: s
+        for s in LoanSnapshot._base_manager.filter(loan=loan, check_run__in=checks)
+    }
+    return [
+        MonthOfLoan(as_of=check.as_of, snapshot=snapshots.get(check.pk))
+        for check in checks.order_by("-as_of").only("pk", "as_of")
+    ]
