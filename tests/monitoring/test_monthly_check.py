@@ -376,6 +376,10 @@ def test_the_beat_runs_the_task_on_the_15th_in_the_morning():
     schedule = entry["schedule"]
     assert schedule.day_of_month == {15}
     assert (schedule.hour, schedule.minute) == ({6}, {0})
+    # And every morning after it, so a missed 15th does not wait a month.
+    catch_up = settings.CELERY_BEAT_SCHEDULE["monthly-disruption-check-catch-up"]
+    assert catch_up["task"] == tasks.run_monthly_checks.name
+    assert len(catch_up["schedule"].day_of_month) == 31
 
 
 @pytest.fixture
