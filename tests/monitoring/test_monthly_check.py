@@ -467,4 +467,4 @@ def test_the_loan_page_shows_the_history_to_the_quarters_advisor(network, second
 
     assert 'id="disruptions"' in page
     assert f"{first.due_on:%d.%m.%Y}" in page
-    assert "state-overdue" in page
+    assert page.count("month-disrupted") == 1
