@@ -5,6 +5,9 @@ from django.utils.translation import gettext_lazy as _
 AUDIT_ACTIONS = {
     "monthly_check.done": _("Monthly disruption check done"),
     "contact.recorded": _("Contact with the borrower recorded"),
+    "quality_measure.recorded": _("Quality measure recorded"),
+    "quality_measure.closed": _("Quality measure closed"),
+    "check_settings.changed": _("Settings of the monthly check changed"),
 }
 
 
