@@ -59,7 +59,7 @@ def quality_measure_close(*, measure: QualityMeasure, actor: User) -> QualityMea
     require_perm(actor, "monitoring.record_quality_measure")
     # Locked: of two closes at the same time the second waits and then finds it closed.
     measure = (
-        QualityMeasure.objects.select_for_update()
+        QualityMeasure.objects.select_for_update(of=("self",))
         .select_related("closed_by", "check_run")
         .get(pk=measure.pk)
     )
