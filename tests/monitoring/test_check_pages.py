@@ -464,3 +464,38 @@ def test_the_homes_link_the_checks(network, portfolio):
         assert url in _client(user).get(reverse("home")).content.decode()
     with scopes_disabled():
         assert selectors.latest_check().as_of == AS_OF
+
+
+def _months(network, n: int) -> None:
+    """`n` checks with a rate row for the own and the foreign quarter, and a measure each."""
+    from monitoring.models import QuarterRate
+
+    with scopes_disabled():
+        MonthlyCheck.objects.all().delete()
+        for i in range(n):
+            check = MonthlyCheck.objects.create(
+                as_of=datetime.date(2020 + i // 12, i % 12 + 1, 15),
+                status=MonthlyCheck.Status.DONE,
+                active=20,
+                disrupted=4,
+                requires_qa=True,
+            )
+            for quarter in (network.own_quarter, network.foreign_quarter):
+                QuarterRate.objects.create(check_run=check, quarter=quarter, active=10, disrupted=2)
+            QualityMeasure.objects.create(check_run=check, text="M", recorded_by=network.staff)
+
+
+@pytest.mark.parametrize("role", ["staff", "advisor"])
+def test_the_list_costs_the_same_queries_for_2_and_12_months(role, network):
+    user = getattr(network, role)
+    counts = []
+    for n in (2, 12):
+        _months(network, n)
+        client = _client(user)
+        for query in ("", f"?quarter={network.own_quarter.pk}"):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(reverse("check_list") + query)
+            assert response.status_code == 200
+            counts.append(len(queries))
+        assert len(response.context["quarter_months"]) == n
+    assert counts[:2] == counts[2:]
