@@ -376,6 +376,13 @@ class Command(BaseCommand):
 
     def measure_floor(self, as_of: datetime.date) -> tuple[dict, float]:
         """The floor, run three times (the first warms the caches): the fastest."""
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            (version,) = cursor.fetchone()
+            cursor.execute("SHOW jit")
+            (jit,) = cursor.fetchone()
+        # JIT compiles a query the planner thinks expensive; it can cost more than it saves.
+        self.stdout.write(f"PostgreSQL {version.split()[0]}, jit {jit}")
         timings = []
         for _ in range(3):
             with connection.cursor() as cursor:
@@ -405,6 +412,7 @@ class Command(BaseCommand):
         took = time.perf_counter() - started
         rss_growth = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
         transaction.savepoint_rollback(sid)
+        without_jit = self._check_without_jit(as_of)
         tracemalloc.start()
         try:
             check = monthly_check_run(as_of=as_of)
@@ -422,7 +430,27 @@ class Command(BaseCommand):
             f"(tracemalloc, second run), {rss_growth / 1024:.1f} MiB growth of peak RSS "
             f"(getrusage ru_maxrss, timed run; was {rss_before / 1024:.0f} MiB)"
         )
+        if without_jit is not None:
+            self.stdout.write(
+                f"monthly check with jit off (SET LOCAL, for comparison): {without_jit:.2f} s"
+            )
         return check, took
+
+    def _check_without_jit(self, as_of: datetime.date) -> float | None:
+        """The check once more with PostgreSQL's JIT off (rolled back), if it is on."""
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            if cursor.fetchone()[0] != "on":
+                return None
+            sid = transaction.savepoint()
+            cursor.execute("SET LOCAL jit = off")
+            started = time.perf_counter()
+            monthly_check_run(as_of=as_of)
+            took = time.perf_counter() - started
+            transaction.savepoint_rollback(sid)  # also undoes the SET LOCAL
+            cursor.execute("SHOW jit")
+            assert cursor.fetchone()[0] == "on"
+        return took
 
     def compare(self, check: MonthlyCheck, floor_rates: dict) -> None:
         rates = {
