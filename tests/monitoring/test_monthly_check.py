@@ -344,7 +344,7 @@ def test_the_command_prints_a_line_per_quarter_and_books_a_month_once(
     assert lines[0] == f"Check as of {as_of:%d.%m.%Y}:"
     assert f"  {network.foreign_quarter}: 1 of 1 disrupted (100.00 %)" in lines
     assert f"  {network.own_quarter}: 0 of 1 disrupted (0.00 %)" in lines
-    assert lines[-1].startswith("  Total: 1 of 2 disrupted (50.00 %, standard 10.00 %)")
+    assert lines[-1].startswith("  Total: 1 of 2 disrupted (50.00 %), standard 10.00 %")
     assert "quality measures required" in lines[-1]
 
     # Run from a shell, the command speaks the site's language, German, throughout.
@@ -353,7 +353,7 @@ def test_the_command_prints_a_line_per_quarter_and_books_a_month_once(
         call_command("run_monthly_checks", "--as-of", as_of.isoformat(), stdout=again)
         total = str(selectors.TOTAL_LABEL)
     assert "bereits geprüft" in again.getvalue()
-    assert f"{total}: 1 von 2 gestört (50,00 %, Standard 10,00 %)" in again.getvalue()
+    assert f"{total}: 1 von 2 gestört (50,00 %), Standard 10,00 %" in again.getvalue()
     assert "disrupted" not in again.getvalue()
     assert MonthlyCheck.objects.count() == 1
     assert LoanSnapshot.objects.count() == 1
