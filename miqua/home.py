@@ -15,6 +15,7 @@ from credits.models import Application, BankEntry
 from credits.workflow import OPEN_STATES
 from miqua.accounts.models import Role
 from monitoring.contact_selectors import due_contacts
+from monitoring.disrupted_selectors import disrupted_count
 from quarters import selectors as quarter_selectors
 
 
@@ -43,6 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
             **_statement_work(request),
             "payouts_awaiting": _payouts_awaiting(request),
             "due_contact_count": _due_contact_count(request),
+            "disrupted_loan_count": _disrupted_loan_count(request),
         },
     )
 
@@ -78,6 +80,14 @@ def _due_contact_count(request: HttpRequest) -> int | None:
     if not request.user.has_perm("monitoring.view_contacts"):
         return None
     return len(due_contacts(today=timezone.localdate()))
+
+
+def _disrupted_loan_count(request: HttpRequest) -> int | None:
+    """For the back office: the loans in arrears today across the quarters (the intensive-care
+    list; advisors reach their own from the menu)."""
+    if not request.user.is_network_staff or not request.user.has_perm("monitoring.view_contacts"):
+        return None
+    return disrupted_count(today=timezone.localdate())
 
 
 def _application_counts(request: HttpRequest) -> dict[str, int] | None:
