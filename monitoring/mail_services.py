@@ -17,6 +17,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
@@ -53,7 +54,7 @@ class SummaryRow:
     """One line of the staff summary: a quarter (None: outside the quarters)."""
 
     quarter: Quarter | None
-    label: str
+    label: str | Promise  # lazy outside the quarters: rendered in the recipient's language
     active: int
     disrupted: int
     due_contacts: int
@@ -130,7 +131,7 @@ def _summary_rows(
         quarter = quarters.get(quarter_id) if quarter_id is not None else None
         return SummaryRow(
             quarter=quarter,
-            label=str(quarter) if quarter is not None else str(OUTSIDE_LABEL),
+            label=str(quarter) if quarter is not None else OUTSIDE_LABEL,
             active=active,
             disrupted=disrupted,
             due_contacts=len(work[quarter_id].due) if quarter_id in work else 0,
