@@ -348,6 +348,7 @@ PAGES: dict[str, tuple[Expected, Expected, Expected, Expected, Expected, Expecte
     "payment_record":         (LOGIN,    403,         403,      403,         PAYMENTS,  PAYMENTS),
     # Monitoring: the contact log is the quarter's advisors' and the back office's.
     "contact_worklist":       (LOGIN,    200,         403,      403,         200,       200),
+    "disrupted_loans":        (LOGIN,    200,         403,      403,         200,       200),
     "contact_record":         (LOGIN,    200,         403,      403,         200,       200),
 }
 
@@ -418,6 +419,7 @@ PERSONAL_DATA = frozenset(
         "payment_record",
         "contact_worklist",
         "contact_record",
+        "disrupted_loans",
     }
 )
 KEPT_FROM_PERSONAL_DATA = ("municipality_viewer", "committee_member")
