@@ -441,3 +441,53 @@ def test_no_mail_sends_none(network, catch_up, django_capture_on_commit_callback
     assert _mailed_checks() == []
     with scopes_disabled():
         assert MonthlyCheck.objects.count() >= 4
+
+
+# --- Two workers at once (PostgreSQL) ---------------------------------------------------------
+
+
+@pytest.fixture
+def postgres(transactional_db):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (DATABASE_URL)")
+
+
+@pytest.mark.postgres
+def test_two_workers_mailing_the_same_check_send_each_mail_once(postgres, network, second_staff):
+    import threading
+
+    from django.db import connections
+
+    _loan(network, second_staff, network.own_quarter, "T-1")
+    _loan(network, second_staff, network.foreign_quarter, "T-2")
+    with scopes_disabled():
+        check = services.monthly_check_run(as_of=AS_OF)
+    barrier = threading.Barrier(2)
+    sent: list[int] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def run() -> None:
+        try:
+            barrier.wait(timeout=30)
+            count = mail_services.monthly_check_mails_send(check=check)
+            with lock:
+                sent.append(count)
+        except BaseException as error:  # reported by the assertion below
+            with lock:
+                errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+    # Two advisors and three of the back office, once; the other worker found the claim taken.
+    assert sorted(sent) == [0, 5]
+    assert len(_by_recipient()) == 5
+    with scopes_disabled():
+        assert AuditEntry.objects.filter(action="monthly_check.mailed").count() == 1
