@@ -181,7 +181,7 @@ def _advisor_mails(
             context = {**base, "user": advisor, "due": due, "disrupted": disrupted}
             text, html = _render("advisor", context)
             subject = _(
-                "Monthly check of %(day)s: %(due)d contacts due, %(disrupted)d loans in arrears"
+                "Monthly check of %(day)s: contacts due: %(due)d, loans in arrears: %(disrupted)d"
             ) % {
                 "day": date_format(check.as_of, "SHORT_DATE_FORMAT"),
                 "due": len(due),

@@ -191,6 +191,7 @@ def test_each_advisor_gets_their_own_quarters_loans_only(
     assert base + reverse("disrupted_loans") in own.body
     assert own.subject.startswith(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX)
     assert "15.03.2025" in own.subject and "\n" not in own.subject
+    assert ": 3," in own.subject and own.subject.endswith(": 2")  # contacts due, in arrears
 
     foreign = mails[network.foreign_advisor.email]
     assert "B-1" in foreign.body
