@@ -131,10 +131,9 @@ def render_disrupted(
             "page_obj": page,
             "filter": filterset,
             "several_quarters": len(filterset.quarter_choices) > 1,
-            "is_filtered": "quarter" in kept,
+            "is_filtered": filterset.is_filtered,
             "from_disrupted": FROM_DISRUPTED,
             "back": urlencode(kept),
-            "today": today,
         },
         status=status,
     )
@@ -154,9 +153,9 @@ def disrupted_loans(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_record(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record a contact with the borrower of loan `pk`. The quick forms of the worklist and the
-    loan page post here and say where they came from (`from`), so an error shows on that page
-    with what was typed."""
+    """Record a contact with the borrower of loan `pk`. The quick forms of the worklist, the
+    disrupted loans and the loan page post here and say where they came from (`from`), so an
+    error shows on that page with what was typed."""
     loan = loan_for(request, pk, perm="monitoring.record_contact")
     source = request.POST.get("from", "") if request.method == "POST" else ""
     prefix = _form_prefix(loan) if source in QUICK_FORM_SOURCES else None
