@@ -14,6 +14,7 @@ from credits.loan_page_selectors import pending_payouts
 from credits.models import Application, BankEntry
 from credits.workflow import OPEN_STATES
 from miqua.accounts.models import Role
+from monitoring import selectors as check_selectors
 from monitoring.contact_selectors import due_contacts
 from monitoring.disrupted_selectors import disrupted_count
 from quarters import selectors as quarter_selectors
@@ -45,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "payouts_awaiting": _payouts_awaiting(request),
             "due_contact_count": _due_contact_count(request),
             "disrupted_loan_count": _disrupted_loan_count(request),
+            **_monthly_check(request),
         },
     )
 
@@ -88,6 +90,14 @@ def _disrupted_loan_count(request: HttpRequest) -> int | None:
     if not request.user.is_network_staff or not request.user.has_perm("monitoring.view_contacts"):
         return None
     return disrupted_count(today=timezone.localdate())
+
+
+def _monthly_check(request: HttpRequest) -> dict[str, object]:
+    """For advisors and the back office: the latest monthly check (the network's rate) and,
+    for the back office, its open quality measures."""
+    if not request.user.has_perm("monitoring.view_checks"):
+        return {}
+    return {"may_view_checks": True, "latest_check": check_selectors.latest_check()}
 
 
 def _application_counts(request: HttpRequest) -> dict[str, int] | None:

@@ -6,6 +6,9 @@ AUDIT_ACTIONS = {
     "monthly_check.done": _("Monthly disruption check done"),
     "contact.recorded": _("Contact with the borrower recorded"),
     "monthly_check.mailed": _("Monthly check mailed to the advisors and staff"),
+    "quality_measure.recorded": _("Quality measure recorded"),
+    "quality_measure.closed": _("Quality measure closed"),
+    "check_settings.changed": _("Settings of the monthly check changed"),
 }
 
 
@@ -19,4 +22,9 @@ class MonitoringConfig(AppConfig):
         from . import permissions  # noqa: F401  (registers the rules)
 
         audit_registry.register_action_labels(AUDIT_ACTIONS)
+        from credits.extensions import register_loan_panel
+
         from . import contact_ready  # noqa: F401  (contact log: loan panel)
+        from .history_panel import HISTORY_PANEL
+
+        register_loan_panel(HISTORY_PANEL)

@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+# The portfolio's one row of CheckSettings.
+CHECK_SETTINGS_PK = 1
 
 
 class MonthlyCheck(models.Model):

@@ -13,3 +13,9 @@ add_rule("monitoring.view_contacts", is_advisor | is_network_staff)
 # The menu entry of the worklist: advisors only, the back office's menu has no room left (its
 # home page links the worklist instead).
 add_rule("monitoring.view_contact_menu", is_advisor)
+
+# The monthly checks' pages: advisors see their quarters' rates (and the network's total), the
+# back office everything; only the back office records quality measures and sets the standard.
+add_rule("monitoring.view_checks", is_advisor | is_network_staff)
+add_rule("monitoring.record_quality_measure", is_network_staff)
+add_rule("monitoring.change_check_settings", is_network_staff)

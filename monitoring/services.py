@@ -22,16 +22,32 @@ from miqua.accounts.predicates import require_perm
 from miqua.audit.services import audit_record
 from miqua.money import quantize_eur
 
-from .models import LoanSnapshot, MonthlyCheck, QuarterRate
+from .check_models import CHECK_SETTINGS_PK
+from .models import CheckSettings, LoanSnapshot, MonthlyCheck, QuarterRate
 
 CHECK_DAY = 15
 DEFAULT_STANDARD_PERCENT = Decimal("10.00")
 
 
 def disruption_standard_percent() -> Decimal:
-    """The share of disrupted loans above which a month requires quality measures."""
+    """The share of disrupted loans above which a month requires quality measures: as staff
+    set it (`CheckSettings`), else the Django setting MIQUA_DISRUPTION_STANDARD_PERCENT."""
+    kept = CheckSettings.objects.filter(pk=CHECK_SETTINGS_PK).values_list(
+        "standard_percent", flat=True
+    )
+    for standard in kept:
+        return standard
     return Decimal(
         str(getattr(settings, "MIQUA_DISRUPTION_STANDARD_PERCENT", DEFAULT_STANDARD_PERCENT))
+    )
+
+
+def settings_start_month() -> datetime.date | None:
+    """The month staff set for the catch-up to start from when no check is recorded yet."""
+    return (
+        CheckSettings.objects.filter(pk=CHECK_SETTINGS_PK)
+        .values_list("start_month", flat=True)
+        .first()
     )
 
 
@@ -143,11 +159,14 @@ def monthly_checks_catch_up(
 ) -> list[MonthlyCheck]:
     """Every 15th not yet checked, up to `today`, oldest first: from the month after the last
     check; without any check from `start`, else from the first 15th on or after the first
-    payout. Each month commits on its own, so an interruption keeps the months already done."""
+    payout. Each month commits on its own, so an interruption keeps the months already done.
+    Without `start` the first month staff set in the settings applies (if any)."""
     with scopes_disabled():
         last = (
             MonthlyCheck.objects.filter(status=MonthlyCheck.Status.DONE).order_by("-as_of").first()
         )
+        if last is None and start is None:
+            start = settings_start_month()
         if last is not None:
             day = _add_month(last.as_of)
         elif start is not None:

@@ -37,6 +37,8 @@ from credits.workflow import COMMITTEE_DECISIONS, TRANSITIONS
 from guarantors import selectors as guarantor_selectors
 from guarantors import services as guarantor_services
 from miqua.accounts.models import Role, User
+from monitoring import services as monitoring_services
+from monitoring.models import MonthlyCheck
 from quarters.models import FundContribution, LiabilityFund, Municipality, Organisation, Quarter
 
 from .applications import DEMO_APPLICATIONS, DemoApplication, Step
@@ -96,7 +98,18 @@ def build_demo(seeder: Seeder, *, warn: Callable[[str], None]) -> list[User]:
     build_loans(seeder, present_loans(timezone.localdate()), today=timezone.localdate())
     build_applications(seeder)
     build_ballots(seeder, warn=warn)
+    build_checks(seeder, today=timezone.localdate())
     return users
+
+
+def build_checks(seeder: Seeder, *, today: datetime.date) -> None:
+    """The monthly checks of the demo's history, every 15th from the first payout to today, as
+    the schedule would have recorded them: the check pages show the months from the first
+    start. The catch-up books only the months not yet checked, so a second run adds none."""
+    present = MonthlyCheck.objects.count()
+    monitoring_services.monthly_checks_catch_up(today=today)
+    seeder.created[MonthlyCheck._meta.label_lower] += MonthlyCheck.objects.count() - present
+    seeder.present[MonthlyCheck._meta.label_lower] += present
 
 
 def build_network(seeder: Seeder) -> None:

@@ -4,6 +4,7 @@
 Seeding the whole history takes seconds, so one test seeds and measures every figure."""
 
 import datetime
+import itertools
 import re
 from collections import Counter
 from decimal import Decimal
@@ -29,6 +30,8 @@ from credits.models import (
 )
 from guarantors.models import GuarantorClaim
 from miqua.accounts.models import User
+from monitoring import selectors as monitoring_selectors
+from monitoring.models import MonthlyCheck
 
 pytestmark = pytest.mark.django_db
 
@@ -169,9 +172,33 @@ def test_seed_demo_history_reproduces_the_brochure():
             (2010, Loan.Status.REPAID)
         ]
 
+        # The monthly checks of the whole history, recorded by seed_demo: every 15th from the
+        # first payout to today, with the brochure's September 2012.
+        first_payout = min(history.values_list("disbursed_on", flat=True))
+        checked = list(
+            MonthlyCheck.objects.filter(status=MonthlyCheck.Status.DONE)
+            .order_by("as_of")
+            .values_list("as_of", flat=True)
+        )
+        # The first 15th on or after the first payout, then every month up to today's.
+        assert datetime.timedelta(0) <= checked[0] - first_payout < datetime.timedelta(days=31)
+        assert all(day.day == 15 for day in checked)
+        assert all(
+            (b.year, b.month) == (a.year + a.month // 12, a.month % 12 + 1)
+            for a, b in itertools.pairwise(checked)
+        )
+        assert today - datetime.timedelta(days=31) < checked[-1] <= today
+        september = MonthlyCheck.objects.get(as_of=CHECK_DAY)
+        assert (september.disrupted, september.active) == (len(late), running.count())
+        assert september.requires_qa
+        percents = [rate.percent for rate in monitoring_selectors.rates_by_quarter(check=september)]
+        assert min(percents) == 0 and Decimal("25") <= max(percents) <= Decimal("40"), percents
+        assert Decimal("35") <= monitoring_selectors.ever_disrupted_share() <= Decimal("45")
+        assert monitoring_selectors.closed_repaid_share() >= Decimal("98")
+
     counts = {
         model: model._base_manager.count()
-        for model in (Loan, Payment, Instalment, Application, CapacityReservation)
+        for model in (Loan, Payment, Instalment, Application, CapacityReservation, MonthlyCheck)
     }
     created = int(re.search(r"created (\d+) objects, 0 already present", out).group(1))
 

@@ -13,6 +13,9 @@ from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+from django.utils.translation import override
 from django_scopes import scopes_disabled
 
 from credits import loan_services, servicing
@@ -335,20 +338,24 @@ def test_the_command_prints_a_line_per_quarter_and_books_a_month_once(
     as_of = _current(own)[0].due_on
     out = StringIO()
 
-    call_command("run_monthly_checks", "--as-of", as_of.isoformat(), stdout=out)
+    with override("en"):
+        call_command("run_monthly_checks", "--as-of", as_of.isoformat(), stdout=out)
 
     lines = out.getvalue().splitlines()
-    assert lines[0] == f"Check as of {as_of.isoformat()}:"
+    assert lines[0] == f"Check as of {as_of:%d.%m.%Y}:"
     assert f"  {network.foreign_quarter}: 1 of 1 disrupted (100.00 %)" in lines
     assert f"  {network.own_quarter}: 0 of 1 disrupted (0.00 %)" in lines
-    total = str(selectors.TOTAL_LABEL)
-    assert lines[-1].startswith(f"  {total}: 1 of 2 disrupted (50.00 %, standard 10.00 %)")
+    assert lines[-1].startswith("  Total: 1 of 2 disrupted (50.00 %, standard 10.00 %)")
     assert "quality measures required" in lines[-1]
 
+    # Run from a shell, the command speaks the site's language, German, throughout.
     again = StringIO()
-    call_command("run_monthly_checks", "--as-of", as_of.isoformat(), stdout=again)
-    assert "already checked" in again.getvalue()
-    assert f"{total}: 1 of 2 disrupted" in again.getvalue()
+    with override("de"):
+        call_command("run_monthly_checks", "--as-of", as_of.isoformat(), stdout=again)
+        total = str(selectors.TOTAL_LABEL)
+    assert "bereits geprüft" in again.getvalue()
+    assert f"{total}: 1 von 2 gestört (50,00 %, Standard 10,00 %)" in again.getvalue()
+    assert "disrupted" not in again.getvalue()
     assert MonthlyCheck.objects.count() == 1
     assert LoanSnapshot.objects.count() == 1
 
@@ -370,6 +377,10 @@ def test_the_beat_runs_the_task_on_the_15th_in_the_morning():
     schedule = entry["schedule"]
     assert schedule.day_of_month == {15}
     assert (schedule.hour, schedule.minute) == ({6}, {0})
+    # And every morning after it, so a missed 15th does not wait a month.
+    catch_up = settings.CELERY_BEAT_SCHEDULE["monthly-disruption-check-catch-up"]
+    assert catch_up["task"] == tasks.run_monthly_checks.name
+    assert len(catch_up["schedule"].day_of_month) == 31
 
 
 @pytest.fixture
@@ -417,3 +428,56 @@ def test_the_task_goes_through_redis_to_a_worker_and_checks_the_months(
             network.administrator.email,
         ]
     )
+
+
+# --- A loan's disruption history ----------------------------------------------------------------
+
+
+def test_a_loans_history_shows_each_checked_15th_of_its_life(network, second_staff, unscoped):
+    loan = _loan(network, second_staff)
+    first, second, third = _current(loan)[:3]
+    _pay(loan, first.amount, first.due_on, network.staff)
+    # The second instalment arrives five days late: disrupted on its 15th, current again on
+    # the next one, when the third is paid on time.
+    _pay(loan, second.amount, second.due_on + datetime.timedelta(days=5), network.staff)
+    _pay(loan, third.amount, third.due_on, network.staff)
+    before_payout = services.monthly_check_run(as_of=datetime.date(2024, 12, 15))
+    services.monthly_checks_catch_up(today=third.due_on)
+    assert before_payout.as_of < loan.disbursed_on
+
+    months = selectors.disruption_history(loan=loan)
+
+    assert [m.as_of for m in months] == [
+        third.due_on,
+        second.due_on,
+        first.due_on,
+        datetime.date(2025, 1, 15),
+    ]
+    assert [m.disrupted for m in months] == [False, True, False, False]
+    assert months[1].snapshot.amount_in_arrears == second.amount
+    assert months[1].snapshot.days_past_due == 0
+
+    # A closed loan's history ends with its closing: no month after it is listed.
+    later = _loan(network, second_staff)
+    Loan.objects.filter(pk=later.pk).update(
+        status=Loan.Status.REPAID, closed_on=datetime.date(2025, 2, 1)
+    )
+    later.refresh_from_db()
+    assert [m.as_of for m in selectors.disruption_history(loan=later)] == [
+        datetime.date(2025, 1, 15)
+    ]
+
+
+def test_the_loan_page_shows_the_history_to_the_quarters_advisor(network, second_staff):
+    with scopes_disabled():
+        loan = _loan(network, second_staff)
+        first = _current(loan)[0]
+        services.monthly_check_run(as_of=first.due_on)
+    client = Client()
+    client.force_login(network.advisor)
+
+    page = client.get(reverse("loan_detail", args=[loan.pk])).content.decode()
+
+    assert 'id="disruptions"' in page
+    assert f"{first.due_on:%d.%m.%Y}" in page
+    assert page.count("month-disrupted") == 1

@@ -64,3 +64,56 @@ def test_two_workers_on_the_same_month_book_it_once(postgres, network):
         assert MonthlyCheck.objects.count() == 1
         assert LoanSnapshot.objects.count() == 3
         assert QuarterRate.objects.count() == 1
+
+
+def test_two_staff_closing_the_same_measure_close_it_once(postgres, network):
+    from django.core.exceptions import ValidationError
+
+    from monitoring import quality_services
+    from monitoring.models import QualityMeasure
+
+    with scopes_disabled():
+        second = factories.UserFactory(role=Role.STAFF, email="staff2@miqua.example")
+        check = MonthlyCheck.objects.create(
+            as_of=datetime.date(2025, 3, 15),
+            status=MonthlyCheck.Status.DONE,
+            active=10,
+            disrupted=5,
+            requires_qa=True,
+        )
+        measure = quality_services.quality_measure_record(
+            check=check, text="Telefonaktion", actor=network.staff
+        )
+    barrier = threading.Barrier(2)
+    closed: list[int] = []
+    refused: list[str] = []
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def close(actor) -> None:
+        try:
+            barrier.wait(timeout=30)
+            with scopes_disabled():
+                done = quality_services.quality_measure_close(measure=measure, actor=actor)
+            with lock:
+                closed.append(done.closed_by_id)
+        except ValidationError as error:
+            with lock:
+                refused.append(error.code)
+        except BaseException as error:  # reported by the assertion below
+            with lock:
+                errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=close, args=(user,)) for user in (network.staff, second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+    assert len(closed) == 1
+    assert refused == ["already_closed"]
+    with scopes_disabled():
+        assert QualityMeasure.objects.get().closed_by_id == closed[0]

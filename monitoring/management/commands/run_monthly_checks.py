@@ -6,7 +6,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from monitoring import mail_services, selectors, services
@@ -34,13 +35,16 @@ class Command(BaseCommand):
                 except ValidationError as error:
                     raise CommandError(" ".join(error.messages)) from error
                 if already:
-                    self.stdout.write(f"{as_of:%Y-%m-%d} was already checked; nothing booked.")
+                    self.stdout.write(
+                        _("%(day)s was already checked; nothing booked.")
+                        % {"day": formats.date_format(as_of, "SHORT_DATE_FORMAT")}
+                    )
                 self._print(check)
                 self._mail([check], options)
                 return
             checks = services.monthly_checks_catch_up(today=timezone.localdate())
             if not checks:
-                self.stdout.write("No month to check.")
+                self.stdout.write(_("No month to check."))
             for check in checks:
                 self._print(check)
             self._mail(checks, options)
@@ -52,25 +56,37 @@ class Command(BaseCommand):
             return
         sent = mail_services.monthly_check_mails_send(check=max(checks, key=lambda c: c.as_of))
         if int(str(options.get("verbosity", 1))) > 1:
-            self.stdout.write(f"{sent} mails sent.")
+            self.stdout.write(_("Mails sent: %(count)d.") % {"count": sent})
 
     def _date(self, value: str) -> datetime.date:
         try:
             return datetime.date.fromisoformat(value)
         except ValueError as error:
             raise CommandError(
-                f"{value!r} is not a date; please give it as YYYY-MM-DD, e.g. 2025-03-15."
+                _("%(value)s is not a date; please give it as YYYY-MM-DD, e.g. 2025-03-15.")
+                % {"value": repr(value)}
             ) from error
 
     def _print(self, check: MonthlyCheck) -> None:
-        self.stdout.write(f"Check as of {check.as_of:%Y-%m-%d}:")
-        for rate in selectors.rates_by_quarter(check=check):
-            self.stdout.write(
-                f"  {rate.label}: {rate.disrupted} of {rate.active} disrupted ({rate.percent} %)"
-            )
-        total = selectors.rate_total(check=check)
-        flag = " - above the standard, quality measures required" if check.requires_qa else ""
         self.stdout.write(
-            f"  {total.label}: {total.disrupted} of {total.active} disrupted ({total.percent} %,"
-            f" standard {check.standard_percent} %){flag}"
+            _("Check as of %(day)s:")
+            % {"day": formats.date_format(check.as_of, "SHORT_DATE_FORMAT")}
         )
+        for rate in selectors.rates_by_quarter(check=check):
+            self.stdout.write(f"  {self._rate_line(rate)}")
+        line = _("%(rate)s, standard %(standard)s %%") % {
+            "rate": self._rate_line(selectors.rate_total(check=check)),
+            "standard": formats.localize(check.standard_percent),
+        }
+        if check.requires_qa:
+            line += " " + _("- above the standard, quality measures required")
+        self.stdout.write(f"  {line}")
+
+    @staticmethod
+    def _rate_line(rate: selectors.Rate) -> str:
+        return _("%(label)s: %(disrupted)s of %(active)s disrupted (%(percent)s %%)") % {
+            "label": rate.label,
+            "disrupted": rate.disrupted,
+            "active": rate.active,
+            "percent": formats.localize(rate.percent),
+        }

@@ -1,0 +1,212 @@
+"""The monthly checks' pages: the history of every 15th against the standard (a quarter's
+months on demand), the check's settings, one month's rates and loans in arrears, and its
+quality measures.
+
+A check is the network's: its totals are shown to everyone who may see the checks, labelled
+as the network's figure; the rows per quarter and the loans come through the scope (an
+advisor sees their quarters'). A quarter picked that the user may not see answers 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from miqua.forms import apply_validation_error
+from quarters.models import Quarter
+
+from . import selectors
+from .check_forms import CheckSettingsForm, QualityMeasureForm
+from .models import MonthlyCheck, QualityMeasure
+from .quality_services import check_settings_update, quality_measure_close, quality_measure_record
+from .services import disruption_standard_percent
+
+ARREARS_PAGE_SIZE = 50
+
+
+def _check_may_see_checks(request: HttpRequest) -> None:
+    if not request.user.has_perm("monitoring.view_checks"):
+        raise PermissionDenied
+
+
+def _sees_every_quarter(request: HttpRequest) -> bool:
+    return bool(request.user.is_network_staff)
+
+
+def _picked_quarter(request: HttpRequest) -> Quarter | None:
+    """The quarter of `?quarter=<id>`, through the scope: another's does not exist (404)."""
+    raw = request.GET.get("quarter", "")
+    if not raw:
+        return None
+    if not raw.isdecimal():
+        raise Http404
+    return get_object_or_404(Quarter.objects.select_related("municipality"), pk=int(raw))
+
+
+def _settings_form() -> CheckSettingsForm:
+    kept = selectors.check_settings()
+    return CheckSettingsForm(
+        initial={
+            "standard_percent": disruption_standard_percent(),
+            "start_month": kept.start_month if kept else None,
+        }
+    )
+
+
+def render_check_list(
+    request: HttpRequest, *, status: int = 200, settings_form: CheckSettingsForm | None = None
+) -> HttpResponse:
+    _check_may_see_checks(request)
+    every_quarter = _sees_every_quarter(request)
+    quarter = _picked_quarter(request)
+    may_change_settings = request.user.has_perm("monitoring.change_check_settings")
+    if may_change_settings and settings_form is None:
+        settings_form = _settings_form()
+    return render(
+        request,
+        "monitoring/check_list.html",
+        {
+            "rows": selectors.checks_overview(own_quarters=not every_quarter),
+            "every_quarter": every_quarter,
+            "quarters": Quarter.objects.select_related("municipality").order_by(
+                "municipality__name", "name"
+            ),
+            "quarter": quarter,
+            "quarter_months": selectors.quarter_rate_history(quarter=quarter) if quarter else None,
+            "ever_disrupted_share": selectors.ever_disrupted_share(),
+            "closed_repaid_share": selectors.closed_repaid_share(),
+            "settings_form": settings_form if may_change_settings else None,
+            "standard_percent": disruption_standard_percent(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+def check_list(request: HttpRequest) -> HttpResponse:
+    """Every 15th checked, newest first, against the standard; `?quarter=<id>` shows that
+    quarter's months."""
+    return render_check_list(request)
+
+
+@login_required
+@require_POST
+def check_settings(request: HttpRequest) -> HttpResponse:
+    """Staff set the standard and the first month to check; a bad input shows the list again
+    with what was typed."""
+    if not request.user.has_perm("monitoring.change_check_settings"):
+        raise PermissionDenied
+    form = CheckSettingsForm(request.POST)
+    if form.is_valid():
+        try:
+            check_settings_update(
+                standard_percent=form.cleaned_data["standard_percent"],
+                start_month=form.cleaned_data["start_month"],
+                actor=request.user,
+            )
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            messages.success(request, _("The settings of the monthly check are saved."))
+            return redirect(reverse("check_list") + "#settings")
+    return render_check_list(request, status=400, settings_form=form)
+
+
+def _check_for(as_of: object) -> MonthlyCheck:
+    check = selectors.check_for_month(as_of=as_of)  # type: ignore[arg-type]
+    if check is None:
+        raise Http404
+    return check
+
+
+def render_check_detail(
+    request: HttpRequest,
+    check: MonthlyCheck,
+    *,
+    status: int = 200,
+    measure_form: QualityMeasureForm | None = None,
+    close_error: tuple[int, list[str]] | None = None,
+) -> HttpResponse:
+    every_quarter = _sees_every_quarter(request)
+    may_record = request.user.has_perm("monitoring.record_quality_measure")
+    if may_record and measure_form is None and check.requires_qa:
+        measure_form = QualityMeasureForm()
+    page = Paginator(selectors.arrears_of_check(check=check), ARREARS_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "monitoring/check_detail.html",
+        {
+            "check": check,
+            "every_quarter": every_quarter,
+            "total": selectors.rate_total(check=check),
+            "own": None if every_quarter else selectors.own_rate(check=check),
+            "inside_outside": list(selectors.rates_inside_outside(check=check))
+            if every_quarter
+            else None,
+            "municipalities": selectors.rates_by_municipality(check=check)
+            if every_quarter
+            else None,
+            "quarter_rates": selectors.rates_by_quarter(check=check),
+            "page_obj": page,
+            "measures": selectors.measures_of_check(check=check),
+            "measure_form": measure_form if may_record else None,
+            "may_close": may_record,
+            "close_error": close_error,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+def check_detail(request: HttpRequest, as_of: object) -> HttpResponse:
+    """One 15th: the rates against the standard, the loans in arrears that day and the
+    month's quality measures."""
+    _check_may_see_checks(request)
+    return render_check_detail(request, _check_for(as_of))
+
+
+def _detail_url(check: MonthlyCheck, anchor: str = "") -> str:
+    return reverse("check_detail", kwargs={"as_of": check.as_of}) + anchor
+
+
+@login_required
+@require_POST
+def quality_measure_record_view(request: HttpRequest, as_of: object) -> HttpResponse:
+    _check_may_see_checks(request)
+    check = _check_for(as_of)
+    if not request.user.has_perm("monitoring.record_quality_measure"):
+        raise PermissionDenied
+    form = QualityMeasureForm(request.POST)
+    if form.is_valid():
+        try:
+            quality_measure_record(check=check, text=form.cleaned_data["text"], actor=request.user)
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            messages.success(request, _("The quality measure is recorded."))
+            return redirect(_detail_url(check, "#measures"))
+    return render_check_detail(request, check, status=400, measure_form=form)
+
+
+@login_required
+@require_POST
+def quality_measure_close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _check_may_see_checks(request)
+    measure = get_object_or_404(QualityMeasure.objects.select_related("check_run"), pk=pk)
+    if not request.user.has_perm("monitoring.record_quality_measure"):
+        raise PermissionDenied
+    check = measure.check_run
+    try:
+        quality_measure_close(measure=measure, actor=request.user)
+    except ValidationError as e:
+        return render_check_detail(request, check, status=400, close_error=(pk, e.messages))
+    messages.success(request, _("The quality measure is closed."))
+    return redirect(_detail_url(check, "#measures"))
