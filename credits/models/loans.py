@@ -286,6 +286,14 @@ class Instalment(models.Model):
                 condition=models.Q(is_current=True, settled_on__isnull=True),
                 name="instalment_open_by_due",
             ),
+            # ... and those settled after that date (arrears_rows: settled_on > day). With the
+            # one above the database reads only the instalments still open on the day (a
+            # BitmapOr), not every current instalment due by then.
+            models.Index(
+                fields=["settled_on"],
+                condition=models.Q(is_current=True, settled_on__isnull=False),
+                name="instalment_settled_current",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
