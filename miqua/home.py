@@ -16,6 +16,7 @@ from credits.workflow import OPEN_STATES
 from miqua.accounts.models import Role
 from monitoring import selectors as check_selectors
 from monitoring.contact_selectors import due_contacts
+from monitoring.disrupted_selectors import disrupted_count
 from quarters import selectors as quarter_selectors
 
 
@@ -44,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
             **_statement_work(request),
             "payouts_awaiting": _payouts_awaiting(request),
             "due_contact_count": _due_contact_count(request),
+            "disrupted_loan_count": _disrupted_loan_count(request),
             **_monthly_check(request),
         },
     )
@@ -80,6 +82,14 @@ def _due_contact_count(request: HttpRequest) -> int | None:
     if not request.user.has_perm("monitoring.view_contacts"):
         return None
     return len(due_contacts(today=timezone.localdate()))
+
+
+def _disrupted_loan_count(request: HttpRequest) -> int | None:
+    """For the back office: the loans in arrears today across the quarters (the intensive-care
+    list; advisors reach their own from the menu)."""
+    if not request.user.is_network_staff or not request.user.has_perm("monitoring.view_contacts"):
+        return None
+    return disrupted_count(today=timezone.localdate())
 
 
 def _monthly_check(request: HttpRequest) -> dict[str, object]:

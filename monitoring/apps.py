@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 AUDIT_ACTIONS = {
     "monthly_check.done": _("Monthly disruption check done"),
     "contact.recorded": _("Contact with the borrower recorded"),
+    "monthly_check.mailed": _("Monthly check mailed to the advisors and staff"),
     "quality_measure.recorded": _("Quality measure recorded"),
     "quality_measure.closed": _("Quality measure closed"),
     "check_settings.changed": _("Settings of the monthly check changed"),

@@ -1,5 +1,5 @@
-"""The contact log's pages: the worklist of due contacts, recording a contact, and the loan
-page's contacts panel."""
+"""The contact log's pages: the worklist of due contacts, the disrupted loans (the intensive-care
+list), recording a contact, and the loan page's contacts panel."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -7,25 +7,31 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from credits.extensions import LoanPanel
+from credits.loan_filters import OUTSIDE, LoanFilter
 from credits.models import Loan
 from credits.views.loans import loan_for, render_loan_detail
 from miqua.forms import apply_validation_error
 
-from . import contact_selectors
+from . import contact_selectors, disrupted_selectors
 from .contact_forms import ContactForm
 from .contact_services import contact_record as record
 
 # Where a quick form came from, so a bad input is shown again on that very page.
 FROM_WORKLIST = "worklist"
 FROM_LOAN = "loan"
+FROM_DISRUPTED = "disrupted"
+QUICK_FORM_SOURCES = (FROM_WORKLIST, FROM_LOAN, FROM_DISRUPTED)
+DISRUPTED_PAGE_SIZE = 50
 
 
 def _form_prefix(loan: Loan) -> str:
@@ -70,15 +76,89 @@ def contact_worklist(request: HttpRequest) -> HttpResponse:
     return render_worklist(request)
 
 
+def _disrupted_params(data: QueryDict | dict[str, str]) -> dict[str, str]:
+    """What the intensive-care list keeps of a query: the quarter filter and the page, nothing
+    else (the quick forms carry it back as `back`, so only these two plain values pass)."""
+    params = {}
+    quarter = str(data.get("quarter", "") or "")
+    if quarter == OUTSIDE or (quarter.isdigit() and len(quarter) <= 12):
+        params["quarter"] = quarter
+    page = str(data.get("page", "") or "")
+    if page.isdigit() and len(page) <= 6:
+        params["page"] = page
+    return params
+
+
+def render_disrupted(
+    request: HttpRequest,
+    *,
+    params: dict[str, str],
+    status: int = 200,
+    bound: ContactForm | None = None,
+    loan_pk: int = 0,
+) -> HttpResponse | None:
+    """The running loans in arrears today, longest past due first, a page of 50, each with the
+    quick contact form. The same number of queries for 5 loans or 5,000. With `bound`, the
+    page shows that form with what was typed; None when loan `loan_pk` is not on the page
+    (paid up meanwhile), so the caller shows the form elsewhere."""
+    today = timezone.localdate()
+    filterset = LoanFilter(
+        {"quarter": params.get("quarter", "")},
+        queryset=Loan.objects.all(),
+        request=request,
+        today=today,
+    )
+    entries = disrupted_selectors.disrupted_order(today=today, loans=filterset.qs)
+    page = Paginator(entries, DISRUPTED_PAGE_SIZE).get_page(params.get("page"))
+    rows = disrupted_selectors.disrupted_rows(today=today, entries=list(page.object_list))
+    if bound is not None and all(row.loan.pk != loan_pk for row in rows):
+        return None
+    kept = {**_disrupted_params(params), "page": str(page.number)}
+    items = [
+        {
+            "row": row,
+            "form": bound
+            if bound is not None and row.loan.pk == loan_pk
+            else ContactForm(prefix=_form_prefix(row.loan)),
+        }
+        for row in rows
+    ]
+    return render(
+        request,
+        "monitoring/disrupted_loans.html",
+        {
+            "items": items,
+            "page_obj": page,
+            "filter": filterset,
+            "several_quarters": len(filterset.quarter_choices) > 1,
+            "is_filtered": filterset.is_filtered,
+            "from_disrupted": FROM_DISRUPTED,
+            "back": urlencode(kept),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+def disrupted_loans(request: HttpRequest) -> HttpResponse:
+    """The intensive-care list: the loans in arrears today of the user's quarters (the back
+    office: of every quarter and outside them, with a quarter filter)."""
+    _check_may_see_contacts(request)
+    response = render_disrupted(request, params=_disrupted_params(request.GET))
+    assert response is not None
+    return response
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_record(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record a contact with the borrower of loan `pk`. The quick forms of the worklist and the
-    loan page post here and say where they came from (`from`), so an error shows on that page
-    with what was typed."""
+    """Record a contact with the borrower of loan `pk`. The quick forms of the worklist, the
+    disrupted loans and the loan page post here and say where they came from (`from`), so an
+    error shows on that page with what was typed."""
     loan = loan_for(request, pk, perm="monitoring.record_contact")
     source = request.POST.get("from", "") if request.method == "POST" else ""
-    prefix = _form_prefix(loan) if source in (FROM_WORKLIST, FROM_LOAN) else None
+    prefix = _form_prefix(loan) if source in QUICK_FORM_SOURCES else None
     form = ContactForm(request.POST or None, prefix=prefix)
     if request.method == "POST" and form.is_valid():
         try:
@@ -92,16 +172,36 @@ def contact_record(request: HttpRequest, pk: int) -> HttpResponse:
             )
             if source == FROM_WORKLIST:
                 return redirect(reverse("contact_worklist"))
+            if source == FROM_DISRUPTED:
+                back = urlencode(_disrupted_params(QueryDict(request.POST.get("back", ""))))
+                return redirect(
+                    reverse("disrupted_loans") + (f"?{back}" if back else "") + f"#loan-{loan.pk}"
+                )
             return redirect(reverse("loan_detail", args=[loan.pk]) + "#contacts")
     if request.method == "POST":
         if source == FROM_WORKLIST:
             return render_worklist(request, status=400, bound=form, loan_pk=loan.pk)
         if source == FROM_LOAN:
             return render_loan_detail(request, loan, status=400, contact_form=form)
+        if source == FROM_DISRUPTED:
+            params = _disrupted_params(QueryDict(request.POST.get("back", "")))
+            page = render_disrupted(request, params=params, status=400, bound=form, loan_pk=loan.pk)
+            if page is not None:
+                return page
+    # A quick form whose row is gone (the loan was paid up meanwhile) comes back here with its
+    # prefix and source, so the next try goes where the first came from.
+    kept_source = source if prefix is not None and source == FROM_DISRUPTED else ""
     return render(
         request,
         "monitoring/contact_record.html",
-        {"loan": loan, "form": form},
+        {
+            "loan": loan,
+            "form": form,
+            "source": kept_source,
+            "back": urlencode(_disrupted_params(QueryDict(request.POST.get("back", ""))))
+            if kept_source
+            else "",
+        },
         status=400 if request.method == "POST" else 200,
     )
 

@@ -21,6 +21,7 @@ register_converter(IsoDateConverter, "isodate")
 
 urlpatterns = [
     path("monitoring/contacts/", contact_views.contact_worklist, name="contact_worklist"),
+    path("monitoring/disrupted/", contact_views.disrupted_loans, name="disrupted_loans"),
     path(
         "monitoring/loans/<int:pk>/contacts/new/",
         contact_views.contact_record,

@@ -389,6 +389,7 @@ PAGES: dict[str, tuple[Expected, Expected, Expected, Expected, Expected, Expecte
     "payment_record":         (LOGIN,    403,         403,      403,         PAYMENTS,  PAYMENTS),
     # Monitoring: the contact log is the quarter's advisors' and the back office's.
     "contact_worklist":       (LOGIN,    200,         403,      403,         200,       200),
+    "disrupted_loans":        (LOGIN,    200,         403,      403,         200,       200),
     "contact_record":         (LOGIN,    200,         403,      403,         200,       200),
     # The monthly checks: advisors see their quarters' rows, the back office keeps the rest.
     "check_list":             (LOGIN,    200,         403,      403,         200,       200),
@@ -465,6 +466,7 @@ PERSONAL_DATA = frozenset(
         "payment_record",
         "contact_worklist",
         "contact_record",
+        "disrupted_loans",
         # The loans in arrears of a 15th (an error re-renders that page).
         "check_detail",
         "quality_measure_record",

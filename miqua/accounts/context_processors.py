@@ -18,6 +18,7 @@ _NAVIGATION = [
     # Advisors only: the back office's menu is full (tests/browser/test_layout.py); staff reach
     # the worklist from their home page.
     ("contact_worklist", _("Contacts"), "monitoring.view_contact_menu"),
+    ("disrupted_loans", _("Disrupted loans"), "monitoring.view_contact_menu"),
     ("ballot_list", _("Committee votes"), "committees.view_ballots"),
     ("user_list", _("Users"), "accounts.view_user_list"),
 ]

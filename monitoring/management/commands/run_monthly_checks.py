@@ -1,5 +1,6 @@
 """Run the monthly disruption check: `--as-of YYYY-MM-DD` (a 15th) for one month, else every
-15th not yet checked up to today."""
+15th not yet checked up to today. The newest month checked is mailed to the advisors and staff
+(once per month), unless `--no-mail`."""
 
 import datetime
 
@@ -9,7 +10,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from monitoring import selectors, services
+from monitoring import mail_services, selectors, services
 from monitoring.models import MonthlyCheck
 
 
@@ -18,6 +19,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--as-of", dest="as_of", help="A 15th, as YYYY-MM-DD.")
+        parser.add_argument(
+            "--no-mail", action="store_true", help="Send no mail to the advisors and staff."
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         with scopes_disabled():
@@ -36,12 +40,23 @@ class Command(BaseCommand):
                         % {"day": formats.date_format(as_of, "SHORT_DATE_FORMAT")}
                     )
                 self._print(check)
+                self._mail([check], options)
                 return
             checks = services.monthly_checks_catch_up(today=timezone.localdate())
             if not checks:
                 self.stdout.write(_("No month to check."))
             for check in checks:
                 self._print(check)
+            self._mail(checks, options)
+
+    def _mail(self, checks: list[MonthlyCheck], options: dict[str, object]) -> None:
+        """The newest month only: a catch-up of many months mails once (and a month mailed
+        before is not mailed again)."""
+        if options["no_mail"] or not checks:
+            return
+        sent = mail_services.monthly_check_mails_send(check=max(checks, key=lambda c: c.as_of))
+        if int(str(options.get("verbosity", 1))) > 1:
+            self.stdout.write(_("Mails sent: %(count)d.") % {"count": sent})
 
     def _date(self, value: str) -> datetime.date:
         try:
