@@ -8,6 +8,7 @@ Set-based: the due contacts, the snapshots and the rates of every quarter are re
 queries and grouped by quarter in Python, whatever the number of loans, advisors or quarters.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -253,6 +254,26 @@ def monthly_check_mails_send(*, check: MonthlyCheck, actor: User | None = None) 
         # After the commit only: a rollback (the claim undone) must not have mailed anyone.
         transaction.on_commit(lambda: _send(mails))
     return len(mails)
+
+
+# A check is news for this long; an older one left unmailed (say, recorded by seed_demo or
+# before the mails existed) is history and is not mailed any more.
+MAIL_FRESH_DAYS = 31
+
+
+def newest_check_mails_send(*, today: datetime.date, actor: User | None = None) -> int:
+    """Mail the newest check if it is still unmailed and fresh: what the schedule and the
+    command do after a catch-up. Also when the catch-up found nothing to check, so a worker
+    that stopped between the check's commit and its mails mails it on the next run."""
+    with scopes_disabled():
+        newest = (
+            MonthlyCheck.objects.filter(status=MonthlyCheck.Status.DONE).order_by("-as_of").first()
+        )
+    if newest is None or newest.mails_sent_at is not None:
+        return 0
+    if (today - newest.as_of).days >= MAIL_FRESH_DAYS:
+        return 0
+    return monthly_check_mails_send(check=newest, actor=actor)
 
 
 def _send(mails: list[Mail]) -> None:

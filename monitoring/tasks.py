@@ -9,9 +9,10 @@ from . import mail_services, services
 @shared_task
 def run_monthly_checks() -> int:
     """Check every 15th not yet checked up to today (a missed run is caught up), then mail the
-    newest of them (a catch-up of many months mails once, about the latest). Returns how many
-    months were checked now or before (already checked months come back unchanged)."""
-    checks = services.monthly_checks_catch_up(today=timezone.localdate())
-    if checks:
-        mail_services.monthly_check_mails_send(check=max(checks, key=lambda c: c.as_of))
+    newest month if it is not mailed yet (a catch-up of many months mails once, about the
+    latest; a run interrupted before its mails mails them next time). Returns how many months
+    were checked now."""
+    today = timezone.localdate()
+    checks = services.monthly_checks_catch_up(today=today)
+    mail_services.newest_check_mails_send(today=today)
     return len(checks)

@@ -492,3 +492,28 @@ def test_two_workers_mailing_the_same_check_send_each_mail_once(postgres, networ
     assert len(_by_recipient()) == 5
     with scopes_disabled():
         assert AuditEntry.objects.filter(action="monthly_check.mailed").count() == 1
+
+
+def test_a_check_left_unmailed_is_mailed_by_the_next_run_while_fresh(
+    network, catch_up, django_capture_on_commit_callbacks
+):
+    # A worker stopped between the check's commit and its mails: the months are checked, the
+    # newest is not mailed. The next run checks nothing new and mails it, once.
+    services.monthly_checks_catch_up(today=timezone.localdate())
+    assert _mailed_checks() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.run_monthly_checks.apply().get() == 0
+    with scopes_disabled():
+        newest = MonthlyCheck.objects.order_by("-as_of").first()
+    assert _mailed_checks() == [newest]
+    assert len(_by_recipient()) == 4
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.run_monthly_checks.apply().get()
+    assert len(mail.outbox) == 4
+
+    # A month's check is news for a month: an older one left unmailed stays unmailed.
+    with scopes_disabled():
+        MonthlyCheck.objects.update(mails_sent_at=None)
+    later = newest.as_of + datetime.timedelta(days=mail_services.MAIL_FRESH_DAYS)
+    assert mail_services.newest_check_mails_send(today=later) == 0
+    assert _mailed_checks() == []

@@ -40,21 +40,24 @@ class Command(BaseCommand):
                         % {"day": formats.date_format(as_of, "SHORT_DATE_FORMAT")}
                     )
                 self._print(check)
-                self._mail([check], options)
+                self._mail(check, options)
                 return
-            checks = services.monthly_checks_catch_up(today=timezone.localdate())
+            today = timezone.localdate()
+            checks = services.monthly_checks_catch_up(today=today)
             if not checks:
                 self.stdout.write(_("No month to check."))
             for check in checks:
                 self._print(check)
-            self._mail(checks, options)
+            if not options["no_mail"]:
+                # The newest month, if not mailed yet: as the scheduled task does.
+                self._report_mails(mail_services.newest_check_mails_send(today=today), options)
 
-    def _mail(self, checks: list[MonthlyCheck], options: dict[str, object]) -> None:
-        """The newest month only: a catch-up of many months mails once (and a month mailed
-        before is not mailed again)."""
-        if options["no_mail"] or not checks:
-            return
-        sent = mail_services.monthly_check_mails_send(check=max(checks, key=lambda c: c.as_of))
+    def _mail(self, check: MonthlyCheck, options: dict[str, object]) -> None:
+        """The month asked for, once (a month mailed before is not mailed again)."""
+        if not options["no_mail"]:
+            self._report_mails(mail_services.monthly_check_mails_send(check=check), options)
+
+    def _report_mails(self, sent: int, options: dict[str, object]) -> None:
         if int(str(options.get("verbosity", 1))) > 1:
             self.stdout.write(_("Mails sent: %(count)d.") % {"count": sent})
 
