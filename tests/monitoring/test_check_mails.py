@@ -25,6 +25,7 @@ from monitoring import mail_services, services, tasks
 from monitoring.contact_models import Contact
 from monitoring.models import MonthlyCheck
 from tests import factories
+from tests.concurrency import at_once
 
 D = Decimal
 PAYOUT = datetime.date(2025, 1, 10)
@@ -455,38 +456,14 @@ def postgres(transactional_db):
 
 @pytest.mark.postgres
 def test_two_workers_mailing_the_same_check_send_each_mail_once(postgres, network, second_staff):
-    import threading
-
-    from django.db import connections
-
     _loan(network, second_staff, network.own_quarter, "T-1")
     _loan(network, second_staff, network.foreign_quarter, "T-2")
     with scopes_disabled():
         check = services.monthly_check_run(as_of=AS_OF)
-    barrier = threading.Barrier(2)
-    sent: list[int] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
+    outcomes = at_once(*[lambda: mail_services.monthly_check_mails_send(check=check)] * 2)
 
-    def run() -> None:
-        try:
-            barrier.wait(timeout=30)
-            count = mail_services.monthly_check_mails_send(check=check)
-            with lock:
-                sent.append(count)
-        except BaseException as error:  # reported by the assertion below
-            with lock:
-                errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    assert errors == []
+    assert [o.error for o in outcomes] == [None, None]
+    sent = [o.value for o in outcomes]
     # Two advisors and three of the back office, once; the other worker found the claim taken.
     assert sorted(sent) == [0, 5]
     assert len(_by_recipient()) == 5

@@ -2,17 +2,18 @@
 the claim, the second waits for the first and returns its result; nothing is booked twice."""
 
 import datetime
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django_scopes import scopes_disabled
 
 from credits.models import Instalment
 from miqua.accounts.models import Role
-from monitoring import services
-from monitoring.models import LoanSnapshot, MonthlyCheck, QuarterRate
+from monitoring import quality_services, services
+from monitoring.models import LoanSnapshot, MonthlyCheck, QualityMeasure, QuarterRate
 from tests import factories
+from tests.concurrency import at_once
 
 pytestmark = pytest.mark.postgres
 
@@ -34,29 +35,10 @@ def test_two_workers_on_the_same_month_book_it_once(postgres, network):
         ]
         first_due = Instalment.objects.filter(loan=loans[0]).order_by("due_on").first().due_on
     as_of = datetime.date(first_due.year, first_due.month + 1, 15)
-    barrier = threading.Barrier(2)
-    results: list[MonthlyCheck] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
+    outcomes = at_once(*[lambda: services.monthly_check_run(as_of=as_of)] * 2)
 
-    def run() -> None:
-        try:
-            barrier.wait(timeout=30)
-            check = services.monthly_check_run(as_of=as_of)
-            with lock:
-                results.append(check)
-        except BaseException as error:  # reported by the assertion below
-            with lock:
-                errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
+    errors = [o.error for o in outcomes if o.error is not None]
+    results = [o.value for o in outcomes]
     assert errors == []
     assert len({check.pk for check in results}) == 1
     assert [(c.active, c.disrupted) for c in results] == [(3, 3), (3, 3)]
@@ -67,11 +49,6 @@ def test_two_workers_on_the_same_month_book_it_once(postgres, network):
 
 
 def test_two_staff_closing_the_same_measure_close_it_once(postgres, network):
-    from django.core.exceptions import ValidationError
-
-    from monitoring import quality_services
-    from monitoring.models import QualityMeasure
-
     with scopes_disabled():
         second = factories.UserFactory(role=Role.STAFF, email="staff2@miqua.example")
         check = MonthlyCheck.objects.create(
@@ -84,35 +61,16 @@ def test_two_staff_closing_the_same_measure_close_it_once(postgres, network):
         measure = quality_services.quality_measure_record(
             check=check, text="Telefonaktion", actor=network.staff
         )
-    barrier = threading.Barrier(2)
-    closed: list[int] = []
-    refused: list[str] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
 
-    def close(actor) -> None:
-        try:
-            barrier.wait(timeout=30)
-            with scopes_disabled():
-                done = quality_services.quality_measure_close(measure=measure, actor=actor)
-            with lock:
-                closed.append(done.closed_by_id)
-        except ValidationError as error:
-            with lock:
-                refused.append(error.code)
-        except BaseException as error:  # reported by the assertion below
-            with lock:
-                errors.append(error)
-        finally:
-            connections.close_all()
+    def close(actor):
+        with scopes_disabled():
+            return quality_services.quality_measure_close(measure=measure, actor=actor)
 
-    threads = [threading.Thread(target=close, args=(user,)) for user in (network.staff, second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    assert errors == []
+    outcomes = at_once(lambda: close(network.staff), lambda: close(second))
+
+    closed = [o.value.closed_by_id for o in outcomes if o.error is None]
+    refused = [o.error.code for o in outcomes if isinstance(o.error, ValidationError)]
+    assert len(closed) + len(refused) == 2, outcomes
     assert len(closed) == 1
     assert refused == ["already_closed"]
     with scopes_disabled():
