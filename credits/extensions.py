@@ -106,46 +106,87 @@ def missing_items(application: Application) -> list[str]:
     ]
 
 
-# --- Loans ------------------------------------------------------------------------------------
+# --- Loans and borrowers ----------------------------------------------------------------------
 #
 # The loan page works the same way: an app standing on credits (guarantors: the claims of a
 # defaulted loan) or a module of credits that keeps a loan (rescheduling, default) adds a panel
-# with its own template and context. Panels show in the order of `order`, then registration.
+# with its own template and context. So does the borrower's page (monitoring: the contacts).
+# Panels show in the order of `order`, then registration.
 
-LoanPanelContext = Callable[[HttpRequest, Any], Mapping[str, Any]]
+PagePanelContext = Callable[[HttpRequest, Any], Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
-class LoanPanel:
+class PagePanel:
+    """A panel of a page about one object: `template` rendered with the page's context plus
+    what `context(request, obj)` returns."""
+
     name: str
     template: str
-    context: LoanPanelContext | None = None
+    context: PagePanelContext | None = None
     order: int = 100
 
 
-_loan_panels: dict[str, LoanPanel] = {}
+# The same shape on either page; the names say which page a panel is meant for.
+LoanPanel = PagePanel
+BorrowerPanel = PagePanel
+
+
+class PanelRegistry:
+    """The panels of one page (`page`: its name in messages); `add` puts them into the page's
+    context, the templates to include under `key`."""
+
+    def __init__(self, page: str, key: str) -> None:
+        self.page = page
+        self.key = key
+        self._panels: dict[str, PagePanel] = {}
+
+    def register(self, panel: PagePanel) -> None:
+        self._panels[panel.name] = panel
+
+    def panels(self) -> tuple[PagePanel, ...]:
+        return tuple(sorted(self._panels.values(), key=lambda p: p.order))
+
+    def add(self, context: dict[str, Any], request: HttpRequest, obj: Any) -> None:
+        panels = self.panels()
+        for panel in panels:
+            if panel.context is not None:
+                added = panel.context(request, obj)
+                clash = sorted(context.keys() & added.keys())
+                if clash:
+                    raise ImproperlyConfigured(
+                        f"The {self.page} panel {panel.name!r} sets {clash} again."
+                    )
+                context.update(added)
+        context[self.key] = [p.template for p in panels]
+
+
+_loan_panels = PanelRegistry("loan", "loan_panels")
+_borrower_panels = PanelRegistry("borrower", "borrower_panels")
 
 
 def register_loan_panel(panel: LoanPanel) -> None:
-    _loan_panels[panel.name] = panel
+    _loan_panels.register(panel)
 
 
 def loan_panels() -> tuple[LoanPanel, ...]:
-    return tuple(sorted(_loan_panels.values(), key=lambda p: p.order))
+    return _loan_panels.panels()
 
 
 def add_loan_panels(context: dict[str, Any], request: HttpRequest, loan: Any) -> None:
     """Add the registered panels to the loan page's `context`: their keys, and `loan_panels`,
     the templates to include."""
-    panels = loan_panels()
-    for panel in panels:
-        if panel.context is not None:
-            added = panel.context(request, loan)
-            clash = sorted(context.keys() & added.keys())
-            if clash:
-                raise ImproperlyConfigured(f"The loan panel {panel.name!r} sets {clash} again.")
-            context.update(added)
-    context["loan_panels"] = [p.template for p in panels]
+    _loan_panels.add(context, request, loan)
+
+
+def register_borrower_panel(panel: BorrowerPanel) -> None:
+    _borrower_panels.register(panel)
+
+
+def add_borrower_panels(context: dict[str, Any], request: HttpRequest, borrower: Any) -> None:
+    """Add the registered panels to the borrower page's `context`: their keys, and
+    `borrower_panels`, the templates to include."""
+    _borrower_panels.add(context, request, borrower)
 
 
 # What happens when a loan defaults, beyond credits: the guarantors are claimed first. A
