@@ -66,6 +66,10 @@ add_rule("credits", is_network_staff)
 for action in ("view", "add", "change"):
     add_rule(f"credits.{action}_loanproduct", is_network_staff)
 
+# A borrower's page: their personal data, applications and loans, for the advisors of their
+# quarter and the back office. A borrower outside the quarters lies in no quarter: staff only.
+add_rule("credits.view_borrower", is_advisor | is_network_staff)
+
 # Loans: the back office keeps them; advisors follow their quarters' loans (they help when
 # payments are disrupted). Committee members and municipality viewers see none. A loan outside
 # the quarters lies in no quarter: only those who see every quarter (staff) pass its check.

@@ -12,6 +12,7 @@ from quarters.models import Quarter
 from quarters.selectors import fund_figures
 
 from .calculations import grace_interest, monthly_instalment
+from .loan_selectors import Arrears, arrears_at
 from .models import Application, Borrower, Loan, LoanProduct
 from .workflow import FINAL_STATES
 
@@ -207,6 +208,38 @@ def decision_facts(
         figures=application_figures(application=application),
         earlier_loans=list(earlier_loans(borrower=borrower, application=application)),
         capacity=capacity_check(application=application),
+    )
+
+
+# --- A borrower's page ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BorrowerLoan:
+    loan: Loan
+    arrears: Arrears | None  # on the day asked; None: nothing due and unpaid
+
+
+@dataclass(frozen=True)
+class BorrowerOverview:
+    """What the borrower's page shows besides the person."""
+
+    applications: list[Application]  # newest first
+    loans: list[BorrowerLoan]  # newest payout first
+
+
+def borrower_overview(*, borrower: Borrower, today: datetime.date) -> BorrowerOverview:
+    """The borrower's applications and loans, each loan with its arrears on `today`. Three
+    queries, however many applications and loans."""
+    applications = list(
+        Application.objects.filter(borrower=borrower).order_by("-created_at", "-pk")
+    )
+    loans = Loan.objects.filter(borrower=borrower)
+    rows = list(loans.order_by("-disbursed_on", "-pk"))
+    arrears = arrears_at(day=today, loans=loans) if rows else {}
+    return BorrowerOverview(
+        applications=applications,
+        loans=[BorrowerLoan(loan=loan, arrears=arrears.get(loan.pk)) for loan in rows],
     )
 
 

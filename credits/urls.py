@@ -2,6 +2,7 @@ from django.urls import path
 
 from .views import (
     banking,
+    borrowers,
     detail,
     documents,
     entry,
@@ -41,6 +42,7 @@ urlpatterns = [
         pdf.decision_template_pdf,
         name="decision_template_pdf",
     ),
+    path("borrowers/<int:pk>/", borrowers.borrower_detail, name="borrower_detail"),
     # Keeping a loan (credits.servicing)
     path(
         "loans/<int:pk>/reschedule/",

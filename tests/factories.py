@@ -197,13 +197,16 @@ TEST_IBANS = (
 )
 
 
-def approved_application(*, quarter: Quarter, amount: Decimal = Decimal("5000.00")) -> Application:
+def approved_application(
+    *, quarter: Quarter, amount: Decimal = Decimal("5000.00"), borrower: Borrower | None = None
+) -> Application:
     """An application approved by its committee, with its capacity reserved: what a payout
     starts from. Written directly (the committee's ballot is tested elsewhere)."""
     from credits.models import CapacityReservation
 
+    borrower_kwargs = {} if borrower is None else {"borrower": borrower}
     application = ApplicationFactory(
-        quarter=quarter, amount=amount, status=Application.Status.APPROVED
+        quarter=quarter, amount=amount, status=Application.Status.APPROVED, **borrower_kwargs
     )
     CapacityReservation.objects.create(
         fund=quarter.fund, quarter=quarter, application=application, amount=amount
@@ -223,12 +226,13 @@ def paid_out_loan(
     interest_rate: Decimal = Decimal("8.56"),
     contract_number: str | None = None,
     iban: str = TEST_IBANS[0],
+    borrower: Borrower | None = None,
 ) -> Loan:
     """A loan paid out through the services: recorded by one staff member, confirmed by
     another. Call it with scopes disabled."""
     from credits import loan_services
 
-    application = approved_application(quarter=quarter, amount=amount)
+    application = approved_application(quarter=quarter, amount=amount, borrower=borrower)
     loan = loan_services.loan_record(
         application=application,
         terms=loan_services.LoanTerms(

@@ -180,6 +180,10 @@ def _loan(target: Target) -> dict[str, object]:
     return {"pk": target.loan.pk}
 
 
+def _borrower(target: Target) -> dict[str, object]:
+    return {"pk": target.loan.borrower_id}
+
+
 def _payment(target: Target) -> dict[str, object]:
     return {"amount": "100,00", "value_date": timezone.localdate().isoformat(), "note": "Bar"}
 
@@ -274,6 +278,7 @@ REQUESTS: dict[str, Request] = {
     "loan_record": Request(kwargs=lambda t: {"pk": t.approved.pk}),
     "loan_confirm": Request(kwargs=lambda t: {"pk": t.pending_loan.pk}),
     "payment_record": Request(kwargs=_loan, method="post", data=_payment),
+    "borrower_detail": Request(kwargs=_borrower),
     # Monitoring: the contact log
     "contact_record": Request(kwargs=_loan),
     # Monitoring: the monthly checks
@@ -387,6 +392,7 @@ PAGES: dict[str, tuple[Expected, Expected, Expected, Expected, Expected, Expecte
     "loan_record":            (LOGIN,    403,         403,      403,         200,       200),
     "loan_confirm":           (LOGIN,    403,         403,      403,         200,       200),
     "payment_record":         (LOGIN,    403,         403,      403,         PAYMENTS,  PAYMENTS),
+    "borrower_detail":        (LOGIN,    200,         403,      403,         200,       200),
     # Monitoring: the contact log is the quarter's advisors' and the back office's.
     "contact_worklist":       (LOGIN,    200,         403,      403,         200,       200),
     "disrupted_loans":        (LOGIN,    200,         403,      403,         200,       200),
@@ -464,6 +470,7 @@ PERSONAL_DATA = frozenset(
         "loan_record",
         "loan_confirm",
         "payment_record",
+        "borrower_detail",
         "contact_worklist",
         "contact_record",
         "disrupted_loans",
@@ -728,6 +735,7 @@ LOAN_URLS = (
     "loan_statement_pdf",
     "payment_record",
     "contact_record",
+    "borrower_detail",  # the loan's borrower, outside the quarters too
 )
 
 

@@ -140,6 +140,7 @@ def render_application_detail(
         "application": application,
         "borrower": borrower,
         "can_change": request.user.has_perm("credits.change_application", application),
+        "can_view_borrower": request.user.has_perm("credits.view_borrower", borrower),
         "steps": steps_nav(application, current=OVERVIEW),
         **figures_context(application),
         "earlier_loans": selectors.earlier_loans(borrower=borrower, application=application),

@@ -198,6 +198,7 @@ def render_loan_detail(
         "payment_form": PaymentForm() if can_record_payment else None,
         "can_confirm": loan.status == Loan.Status.PENDING
         and user.has_perm("credits.confirm_loan", loan),
+        "can_view_borrower": user.has_perm("credits.view_borrower", loan.borrower),
         "can_view_application": loan.application_id is not None
         and user.has_perm("credits.view_application", loan.application),
     }
