@@ -108,11 +108,25 @@ def due_contacts(*, today: datetime.date, loans: QuerySet[Loan] | None = None) -
     return weekly_rows + monthly_rows
 
 
+def contacts_of_borrower(*, borrower_id: int, limit: int = 10) -> list[Contact]:
+    """The borrower's latest contacts, newest first, whatever loan they were about."""
+    return list(
+        Contact.objects.filter(borrower_id=borrower_id)
+        .select_related("by", "loan")
+        .order_by("-contacted_on", "-pk")[:limit]
+    )
+
+
 def contacts_of_loan(*, loan: Loan, limit: int = 10) -> list[Contact]:
     """The loan's borrower's latest contacts, newest first (a contact about another loan of the
     same borrower counts too: it is the borrower who was heard from)."""
+    return contacts_of_borrower(borrower_id=loan.borrower_id, limit=limit)
+
+
+def running_loans_of_borrower(*, borrower_id: int) -> list[Loan]:
+    """The borrower's running loans, at most two: enough to tell none, one and several apart
+    (a contact from the borrower's page is about their one running loan, or about none in
+    particular when they have several)."""
     return list(
-        Contact.objects.filter(borrower_id=loan.borrower_id)
-        .select_related("by", "loan")
-        .order_by("-contacted_on", "-pk")[:limit]
+        Loan.objects.filter(borrower_id=borrower_id, status=Loan.Status.RUNNING).order_by("pk")[:2]
     )

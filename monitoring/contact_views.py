@@ -1,5 +1,5 @@
 """The contact log's pages: the worklist of due contacts, the disrupted loans (the intensive-care
-list), recording a contact, and the loan page's contacts panel."""
+list), recording a contact, and the contacts panels of the loan's and the borrower's page."""
 
 from collections.abc import Mapping
 from typing import Any
@@ -14,11 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from credits.extensions import LoanPanel
+from credits.extensions import BorrowerPanel, LoanPanel
 from credits.loan_filters import OUTSIDE, LoanFilter
-from credits.models import Loan
+from credits.models import Borrower, Loan
+from credits.views.borrowers import borrower_for, render_borrower_detail
 from credits.views.loans import loan_for, render_loan_detail
 from miqua.forms import apply_validation_error
 
@@ -222,5 +223,70 @@ CONTACTS_PANEL = LoanPanel(
     name="contacts",
     template="monitoring/_loan_contacts_panel.html",
     context=contacts_panel_context,
+    order=40,
+)
+
+
+# --- The borrower's page ----------------------------------------------------------------------
+#
+# A contact recorded there is about the borrower's running loan when they have exactly one, and
+# about no loan in particular when they have several (the duty reads contacts by borrower, so it
+# counts for every loan). A borrower without a running loan has no contact duty and no form.
+
+
+def _borrower_url(borrower: Borrower) -> str:
+    return reverse("borrower_detail", args=[borrower.pk]) + "#contacts"
+
+
+@login_required
+@require_POST
+def borrower_contact_record(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a contact from the borrower's page; a bad input shows that page again with what
+    was typed."""
+    borrower = borrower_for(request, pk, perm="monitoring.record_contact")
+    running = contact_selectors.running_loans_of_borrower(borrower_id=borrower.pk)
+    form = ContactForm(request.POST)
+    if not running:
+        # The page showed the form while a loan ran; it was repaid or closed meanwhile.
+        form.is_valid()
+        form.add_error(
+            None,
+            _("%(name)s has no running loan any more: please record the contact on a loan's page.")
+            % {"name": borrower.full_name},
+        )
+    elif form.is_valid():
+        try:
+            record(
+                borrower=borrower,
+                loan=running[0] if len(running) == 1 else None,
+                actor=request.user,
+                **form.service_kwargs(),
+            )
+        except ValidationError as e:
+            apply_validation_error(form, e)
+        else:
+            messages.success(
+                request, _("The contact with %(name)s is recorded.") % {"name": borrower.full_name}
+            )
+            return redirect(_borrower_url(borrower))
+    return render_borrower_detail(request, borrower, status=400, contact_form=form)
+
+
+def borrower_contacts_panel_context(request: HttpRequest, borrower: Borrower) -> Mapping[str, Any]:
+    if not request.user.has_perm("monitoring.view_contacts", borrower):
+        return {"borrower_contacts": None, "contact_form": None}
+    may_record = request.user.has_perm(
+        "monitoring.record_contact", borrower
+    ) and contact_selectors.running_loans_of_borrower(borrower_id=borrower.pk)
+    return {
+        "borrower_contacts": contact_selectors.contacts_of_borrower(borrower_id=borrower.pk),
+        "contact_form": ContactForm() if may_record else None,
+    }
+
+
+BORROWER_CONTACTS_PANEL = BorrowerPanel(
+    name="contacts",
+    template="monitoring/_borrower_contacts_panel.html",
+    context=borrower_contacts_panel_context,
     order=40,
 )

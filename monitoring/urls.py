@@ -27,6 +27,11 @@ urlpatterns = [
         contact_views.contact_record,
         name="contact_record",
     ),
+    path(
+        "monitoring/borrowers/<int:pk>/contacts/new/",
+        contact_views.borrower_contact_record,
+        name="borrower_contact_record",
+    ),
     # The monthly checks and their quality assurance
     path("monitoring/checks/", check_views.check_list, name="check_list"),
     path("monitoring/checks/settings/", check_views.check_settings, name="check_settings"),

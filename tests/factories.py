@@ -248,3 +248,33 @@ def paid_out_loan(
         today=disbursed_on,
     )
     return loan_services.loan_confirm(loan=loan, actor=confirmer)
+
+
+def outside_loan(
+    *,
+    recorder: User,
+    confirmer: User,
+    contract_number: str,
+    borrower: Borrower | None = None,
+    disbursed_on: datetime.date = datetime.date(2025, 1, 15),
+    amount: Decimal = Decimal("3000.00"),
+    term_months: int = 12,
+) -> Loan:
+    """A loan outside the quarters (to a borrower of no quarter), recorded by one staff member
+    and confirmed by another. Call it with scopes disabled."""
+    from credits import loan_services
+
+    loan = loan_services.loan_record_outside(
+        borrower=borrower or BorrowerFactory(quarter=None),
+        terms=loan_services.LoanTerms(
+            contract_number=contract_number,
+            iban=TEST_IBANS[1],
+            disbursed_on=disbursed_on,
+            amount=amount,
+            interest_rate=Decimal("8.56"),
+            term_months=term_months,
+        ),
+        actor=recorder,
+        today=disbursed_on,
+    )
+    return loan_services.loan_confirm(loan=loan, actor=confirmer)

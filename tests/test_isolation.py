@@ -184,6 +184,10 @@ def _borrower(target: Target) -> dict[str, object]:
     return {"pk": target.loan.borrower_id}
 
 
+def _contact(target: Target) -> dict[str, object]:
+    return {"contacted_on": timezone.localdate().isoformat(), "channel": "phone", "note": "Rate"}
+
+
 def _payment(target: Target) -> dict[str, object]:
     return {"amount": "100,00", "value_date": timezone.localdate().isoformat(), "note": "Bar"}
 
@@ -281,6 +285,7 @@ REQUESTS: dict[str, Request] = {
     "borrower_detail": Request(kwargs=_borrower),
     # Monitoring: the contact log
     "contact_record": Request(kwargs=_loan),
+    "borrower_contact_record": Request(kwargs=_borrower, method="post", data=_contact),
     # Monitoring: the monthly checks
     "check_settings": Request(
         method="post", data=lambda t: {"standard_percent": "10", "start_month": ""}
@@ -323,6 +328,7 @@ DOCUMENTS = Redirect(lambda t: APPLICATION.to(t) + "#documents")
 BALLOT = Redirect(lambda t: reverse("ballot_detail", kwargs=_ballot(t)))
 CASE = Redirect(lambda t: BALLOT.to(t) + f"#case-{_case(t)['case_pk']}")
 PAYMENTS = Redirect(lambda t: reverse("loan_detail", kwargs=_loan(t)) + "#payments")
+CONTACTS = Redirect(lambda t: reverse("borrower_detail", kwargs=_borrower(t)) + "#contacts")
 VERSIONS = Redirect(lambda t: _loan_url(_servicing_loans(t)[0]) + "#schedule-versions")
 SETTINGS = Redirect(lambda t: reverse("check_list") + "#settings")
 MEASURES = Redirect(lambda t: reverse("check_detail", kwargs=_check(t)) + "#measures")
@@ -397,6 +403,7 @@ PAGES: dict[str, tuple[Expected, Expected, Expected, Expected, Expected, Expecte
     "contact_worklist":       (LOGIN,    200,         403,      403,         200,       200),
     "disrupted_loans":        (LOGIN,    200,         403,      403,         200,       200),
     "contact_record":         (LOGIN,    200,         403,      403,         200,       200),
+    "borrower_contact_record": (LOGIN,   CONTACTS,    403,      403,         CONTACTS,  CONTACTS),
     # The monthly checks: advisors see their quarters' rows, the back office keeps the rest.
     "check_list":             (LOGIN,    200,         403,      403,         200,       200),
     "check_settings":         (LOGIN,    403,         403,      403,         SETTINGS,  SETTINGS),
@@ -473,6 +480,7 @@ PERSONAL_DATA = frozenset(
         "borrower_detail",
         "contact_worklist",
         "contact_record",
+        "borrower_contact_record",
         "disrupted_loans",
         # The loans in arrears of a 15th (an error re-renders that page).
         "check_detail",
@@ -735,7 +743,9 @@ LOAN_URLS = (
     "loan_statement_pdf",
     "payment_record",
     "contact_record",
-    "borrower_detail",  # the loan's borrower, outside the quarters too
+    # The loan's borrower, outside the quarters too.
+    "borrower_detail",
+    "borrower_contact_record",
 )
 
 

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from credits import loan_services
 from credits.models import Application, Borrower, Instalment, Loan
 from miqua.accounts.models import Role
 from miqua.money import format_eur
@@ -147,20 +146,12 @@ def test_committee_members_and_municipality_viewers_get_403(network, borrower, r
 def test_a_borrower_outside_the_quarters_is_for_staff_only(network, second_staff):
     with scopes_disabled():
         outside = factories.BorrowerFactory(quarter=None, last_name="Außenweg")
-        loan = loan_services.loan_record_outside(
+        loan = factories.outside_loan(
+            recorder=network.staff,
+            confirmer=second_staff,
+            contract_number="AQ-BP-1",
             borrower=outside,
-            terms=loan_services.LoanTerms(
-                contract_number="AQ-BP-1",
-                iban=factories.TEST_IBANS[1],
-                disbursed_on=datetime.date(2025, 1, 15),
-                amount=D("3000.00"),
-                interest_rate=D("8.56"),
-                term_months=12,
-            ),
-            actor=network.staff,
-            today=datetime.date(2025, 1, 15),
         )
-        loan_services.loan_confirm(loan=loan, actor=second_staff)
 
     assert _client(network.advisor).get(_url(outside)).status_code == 404
     page = _client(network.staff).get(_url(outside))
