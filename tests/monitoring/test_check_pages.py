@@ -453,6 +453,9 @@ def test_the_arrears_are_paginated_by_50(network):
     second = client.get(reverse("check_detail", args=[check.as_of]) + "?page=2")
     assert len(first.context["page_obj"]) == 50
     assert [s.days_past_due for s in second.context["page_obj"]] == [16]
+    # The page links keep the reader at the loans in arrears.
+    assert 'href="?page=2#arrears" rel="next"' in first.content.decode()
+    assert 'href="?page=1#arrears" rel="prev"' in second.content.decode()
 
 
 # --- Links ----------------------------------------------------------------------------------------
