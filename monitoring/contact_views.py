@@ -1,8 +1,8 @@
 """The contact log's pages: the worklist of due contacts, the disrupted loans (the intensive-care
 list), recording a contact, and the contacts panels of the loan's and the borrower's page."""
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -44,19 +44,35 @@ def _check_may_see_contacts(request: HttpRequest) -> None:
         raise PermissionDenied
 
 
+class _AboutALoan(Protocol):
+    @property
+    def loan(self) -> Loan: ...
+
+
+RowT = TypeVar("RowT", bound=_AboutALoan)
+
+
+def _with_forms(
+    rows: Sequence[RowT], bound: ContactForm | None, loan_pk: int
+) -> list[tuple[RowT, ContactForm]]:
+    """Each row of a list with its quick contact form: the one posted with an error (`bound`,
+    for loan `loan_pk`) keeps what was typed, the others are empty."""
+    return [
+        (
+            row,
+            bound
+            if bound is not None and row.loan.pk == loan_pk
+            else ContactForm(prefix=_form_prefix(row.loan)),
+        )
+        for row in rows
+    ]
+
+
 def render_worklist(
     request: HttpRequest, *, status: int = 200, bound: ContactForm | None = None, loan_pk: int = 0
 ) -> HttpResponse:
     rows = contact_selectors.due_contacts(today=timezone.localdate())
-    items = [
-        {
-            "due": row,
-            "form": bound
-            if bound is not None and row.loan.pk == loan_pk
-            else ContactForm(prefix=_form_prefix(row.loan)),
-        }
-        for row in rows
-    ]
+    items = [{"due": row, "form": form} for row, form in _with_forms(rows, bound, loan_pk)]
     return render(
         request,
         "monitoring/contact_worklist.html",
@@ -115,15 +131,7 @@ def render_disrupted(
     if bound is not None and all(row.loan.pk != loan_pk for row in rows):
         return None
     kept = {**_disrupted_params(params), "page": str(page.number)}
-    items = [
-        {
-            "row": row,
-            "form": bound
-            if bound is not None and row.loan.pk == loan_pk
-            else ContactForm(prefix=_form_prefix(row.loan)),
-        }
-        for row in rows
-    ]
+    items = [{"row": row, "form": form} for row, form in _with_forms(rows, bound, loan_pk)]
     return render(
         request,
         "monitoring/disrupted_loans.html",
