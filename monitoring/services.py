@@ -86,16 +86,17 @@ def monthly_check_run(*, as_of: datetime.date, actor: User | None = None) -> Mon
     with transaction.atomic(), scopes_disabled():
         # The unique date is the claim: a concurrent insert waits for the first transaction
         # and then finds its row.
-        check, _created = MonthlyCheck.objects.get_or_create(
+        check, created = MonthlyCheck.objects.get_or_create(
             as_of=as_of, defaults={"standard_percent": disruption_standard_percent()}
         )
-        check = MonthlyCheck.objects.select_for_update().get(pk=check.pk)
-        if check.status == MonthlyCheck.Status.DONE:
-            return check
-        # A check left running (a crash between commits cannot leave one, but a row typed in
-        # by hand could): start it over.
-        check.snapshots.all().delete()
-        check.rates.all().delete()
+        if not created:
+            check = MonthlyCheck.objects.select_for_update().get(pk=check.pk)
+            if check.status == MonthlyCheck.Status.DONE:
+                return check
+            # A check left running (a crash between commits cannot leave one, but a row typed
+            # in by hand could): start it over.
+            check.snapshots.all().delete()
+            check.rates.all().delete()
         rows = list(
             arrears_rows(day=as_of, fields=("loan__quarter_id", "loan__quarter__municipality_id"))
         )

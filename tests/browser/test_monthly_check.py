@@ -23,8 +23,21 @@ def demo(transactional_db):
     call_command("seed_demo", verbosity=0)
 
 
-def test_advisor_reads_the_month_and_records_a_contact_in_place(demo, live_server, page):
+def test_the_month_as_the_advisor_and_as_staff(demo, live_server, chromium, page):
+    """One seeded demo for both roles (seeding takes seconds): the advisor first, then staff in
+    a browser context of their own."""
     base = live_server.url
+    _advisor_reads_the_month_and_records_a_contact_in_place(page, base)
+    context = chromium.new_context(locale="de-DE", timezone_id="Europe/Berlin")
+    try:
+        staff_page = context.new_page()
+        staff_page.set_default_timeout(15_000)
+        _staff_record_and_close_a_quality_measure(staff_page, base)
+    finally:
+        context.close()
+
+
+def _advisor_reads_the_month_and_records_a_contact_in_place(page, base: str) -> None:
     sign_in(page, base, "advisor.duisburg@miqua.example")
     page.wait_for_url(f"{base}/")
 
@@ -67,8 +80,7 @@ def test_advisor_reads_the_month_and_records_a_contact_in_place(demo, live_serve
     assert page.locator(f"#{row_id}").count() == 0
 
 
-def test_staff_record_and_close_a_quality_measure(demo, live_server, page):
-    base = live_server.url
+def _staff_record_and_close_a_quality_measure(page, base: str) -> None:
     sign_in(page, base, "staff@kiz.example")
     page.wait_for_url(f"{base}/")
     page.goto(f"{base}/monitoring/checks/")
