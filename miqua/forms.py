@@ -13,8 +13,7 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.utils import formats, timezone
 from django.utils.functional import Promise, lazy
-from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from miqua.money import (
     CENT,
@@ -295,8 +294,8 @@ class DateField(forms.DateField):
     """
 
     default_error_messages = {
-        "too_early": _lazy("Please check the year: the date cannot be before %(earliest)s."),
-        "too_late": _lazy("Please check the year: the date cannot be after %(latest)s."),
+        "too_early": gettext_lazy("Please check the year: the date cannot be before %(earliest)s."),
+        "too_late": gettext_lazy("Please check the year: the date cannot be after %(latest)s."),
     }
 
     def __init__(
@@ -339,12 +338,12 @@ class BirthDateField(DateField):
     older than people are."""
 
     default_error_messages = {
-        "future": _lazy("The date of birth must be in the past. Please check the year."),
-        "too_young": _lazy(
+        "future": gettext_lazy("The date of birth must be in the past. Please check the year."),
+        "too_young": gettext_lazy(
             "The person must be at least %(min_age)s years old to sign. Please check the year "
             "of the date of birth."
         ),
-        "too_old": _lazy(
+        "too_old": gettext_lazy(
             "Please check the year of the date of birth: the person would be older than "
             "%(max_age)s."
         ),

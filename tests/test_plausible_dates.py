@@ -45,6 +45,21 @@ def test_a_date_field_refuses_a_date_outside_its_range_with_the_bounds_in_the_me
     assert "31.12.2020" in late.value.messages[0]
 
 
+def test_the_range_messages_speak_german_on_german_pages():
+    field = DateField(earliest=datetime.date(2000, 1, 1), latest=datetime.date(2020, 12, 31))
+    with override("de"):
+        with pytest.raises(ValidationError) as early:
+            field.clean("1999-12-31")
+        with pytest.raises(ValidationError) as late:
+            field.clean("2021-01-01")
+    assert early.value.messages == [
+        "Bitte prüfen Sie das Datum: Es kann nicht vor dem 01.01.2000 liegen."
+    ]
+    assert late.value.messages == [
+        "Bitte prüfen Sie das Datum: Es kann nicht nach dem 31.12.2020 liegen."
+    ]
+
+
 def test_the_date_picker_offers_only_the_plausible_range():
     field = DateField(earliest=datetime.date(2000, 1, 1), latest=TODAY)
     html = field.widget.render("day", None)

@@ -221,3 +221,22 @@ def test_compiled_german_catalogue_translates_the_key_strings(fresh_django_catal
     with translation.override("en"):
         assert translation.gettext("Sign in") == "Sign in"
         assert translation.gettext("Lending capacity") == "Lending capacity"
+
+
+# makemessages finds a string only under the names xgettext knows (`_`, `gettext`,
+# `gettext_lazy`, `ngettext`, ...): `gettext_lazy as _lazy` hid five messages of the date and
+# birth date fields from the catalogue, and German pages showed them in English.
+ALIAS = re.compile(r"from django\.utils\.translation import .*\b(\w*gettext\w*) as (\w+)")
+KNOWN_ALIASES = {"_"}
+
+
+def test_no_translation_function_hides_behind_an_alias():
+    project = Path(settings.BASE_DIR)
+    hidden = [
+        f"{path.relative_to(project)}: {match.group(1)} as {match.group(2)}"
+        for path in project.glob("**/*.py")
+        if not {".venv", "tests", "node_modules"} & set(path.relative_to(project).parts)
+        for match in ALIAS.finditer(path.read_text(encoding="utf-8"))
+        if match.group(2) not in KNOWN_ALIASES
+    ]
+    assert hidden == []

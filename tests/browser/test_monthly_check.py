@@ -70,7 +70,8 @@ def _advisor_reads_the_month_and_records_a_contact_in_place(page, base: str) -> 
     again = page.locator(f"#{row_id} details.quick-form")
     assert again.get_attribute("open") is not None
     # The error names the latest possible day, today, at the date field.
-    assert timezone.localdate().strftime("%d.%m.%Y") in again.locator(".errorlist").inner_text()
+    error = again.locator(".errorlist").inner_text()
+    assert f"nach dem {timezone.localdate():%d.%m.%Y}" in error, error
     assert again.locator("textarea[name$=note]").input_value() == "Laden besucht, Umsatz stabil"
     page.screenshot(path=f"{SCREENSHOTS}/contact-worklist-error.png", full_page=True)
     again.locator("input[name$=contacted_on]").fill(timezone.localdate().isoformat())
