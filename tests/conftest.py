@@ -166,3 +166,10 @@ def pytest_runtest_makereport(item, call):
     if IN_CI and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped under CI=true, which is a failure: {report.longrepr}"
+
+
+@pytest.fixture
+def second_staff(network):
+    """A second member of the back office: the four eyes of a payout or a rescheduling."""
+    with scopes_disabled():
+        return factories.UserFactory(role=Role.STAFF, email="staff2@miqua.example")

@@ -1,14 +1,9 @@
 """The role home pages (miqua/home.py): each role sees its own part of the network."""
 
-from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.clients import client_for
 
 
 def test_staff_home_lists_every_quarter_with_capacity_used_and_available(network):

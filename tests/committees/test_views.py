@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.base import ContentFile
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -22,6 +21,7 @@ from committees.models import Ballot, BallotCase, Committee, Vote
 from credits.models import Application, ApplicationDocument
 from miqua.accounts.models import Role, User
 from tests import factories
+from tests.clients import client_for
 from tests.conftest import Network
 
 C = Vote.Choice
@@ -114,12 +114,6 @@ def setup(network) -> Setup:
             ballot=ballot,
             case=ballot.cases.get(),
         )
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def detail_url(s: Setup) -> str:

@@ -7,30 +7,17 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.db.models import F, Sum
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from credits.models import Application, Borrower, Instalment, Loan
-from miqua.accounts.models import Role
 from miqua.money import format_eur
 from tests import factories
+from tests.clients import client_for
 
 D = Decimal
-
-
-@pytest.fixture
-def second_staff(network):
-    with scopes_disabled():
-        return factories.UserFactory(role=Role.STAFF, email="staff2@miqua.example")
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _url(borrower: Borrower) -> str:
@@ -101,7 +88,7 @@ def test_the_advisor_sees_the_person_applications_and_loans_with_arrears(
     (old,) = _old_loans(borrower, 1)
     today = timezone.localdate()
 
-    page = _client(network.advisor).get(_url(borrower))
+    page = client_for(network.advisor).get(_url(borrower))
 
     assert page.status_code == 200
     html = page.content.decode()
@@ -126,19 +113,19 @@ def test_the_advisor_sees_the_person_applications_and_loans_with_arrears(
 
 
 def test_staff_see_the_page_too(network, borrower):
-    page = _client(network.staff).get(_url(borrower))
+    page = client_for(network.staff).get(_url(borrower))
     assert page.status_code == 200
     assert "Ayşe Yılmaz" in page.content.decode()
     assert page.context["loan_rows"] == [] and page.context["applications"] == []
 
 
 def test_another_quarters_advisor_gets_404(network, borrower):
-    assert _client(network.foreign_advisor).get(_url(borrower)).status_code == 404
+    assert client_for(network.foreign_advisor).get(_url(borrower)).status_code == 404
 
 
 @pytest.mark.parametrize("role", ["committee_member", "municipality_viewer"])
 def test_committee_members_and_municipality_viewers_get_403(network, borrower, role):
-    page = _client(getattr(network, role)).get(_url(borrower))
+    page = client_for(getattr(network, role)).get(_url(borrower))
     assert page.status_code == 403
     assert "Yılmaz" not in page.content.decode()
 
@@ -153,8 +140,8 @@ def test_a_borrower_outside_the_quarters_is_for_staff_only(network, second_staff
             borrower=outside,
         )
 
-    assert _client(network.advisor).get(_url(outside)).status_code == 404
-    page = _client(network.staff).get(_url(outside))
+    assert client_for(network.advisor).get(_url(outside)).status_code == 404
+    page = client_for(network.staff).get(_url(outside))
     assert page.status_code == 200
     assert [row.loan.contract_number for row in page.context["loan_rows"]] == ["AQ-BP-1"]
     assert page.context["loan_rows"][0].arrears.amount == _due_unpaid(loan, timezone.localdate())
@@ -163,7 +150,7 @@ def test_a_borrower_outside_the_quarters_is_for_staff_only(network, second_staff
 def test_the_query_count_does_not_grow_with_the_loans(network, second_staff, borrower):
     _running_loan(network, second_staff, borrower, "KV-BP-Q")
     _old_loans(borrower, 1)
-    client = _client(network.advisor)
+    client = client_for(network.advisor)
     client.get(_url(borrower))  # the session and the user's quarters, once
 
     def count() -> tuple[int, int]:
@@ -182,7 +169,7 @@ def test_the_query_count_does_not_grow_with_the_loans(network, second_staff, bor
 
 def test_the_pages_about_the_borrower_link_to_it(network, second_staff, borrower):
     loan = _running_loan(network, second_staff, borrower, "KV-BP-L")
-    client = _client(network.advisor)
+    client = client_for(network.advisor)
     link = _url(borrower)
     for url in (
         reverse("loan_detail", args=[loan.pk]),

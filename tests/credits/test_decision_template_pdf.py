@@ -6,7 +6,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from django_scopes import scopes_disabled
@@ -18,12 +17,7 @@ from miqua import pdf as shared_pdf
 from miqua.money import format_eur
 from quarters.models import FundContribution
 from tests import factories
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.clients import client_for
 
 
 def pdf_text(content: bytes) -> str:

@@ -4,12 +4,12 @@ one download view, which only those who may see the application can use."""
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from credits.models import Application, ApplicationDocument
 from miqua.audit.models import AuditEntry
+from tests.clients import client_for
 
 TINY_PDF = (
     b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
@@ -26,12 +26,6 @@ TINY_PNG = (
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def upload(user, application: Application, name: str, content: bytes, content_type: str):

@@ -5,13 +5,13 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import constants as message_levels
-from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from credits.models import Application, Borrower, LoanProduct
 from miqua.audit.models import AuditEntry
 from tests import factories
+from tests.clients import client_for
 
 PERSON = {
     "first_name": "Ayşe",
@@ -26,12 +26,6 @@ PERSON = {
     "receives_sgb2": "False",
     "bank_relationship": "account",
 }
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def edit_url(application: Application, step: str) -> str:

@@ -5,25 +5,19 @@ to need nothing of guarantors."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
-from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from credits import extensions, pdf, services
 from credits.models import Application
 from guarantors.models import Guarantee
+from tests.clients import client_for
 
 TEMPLATES = {
     "notes/_panel.html": '<section id="notes">Notiz: {{ notes_text }}</section>',
     "notes/_decision.html": "<h2>Notizen</h2><p>{{ notes_text }}</p>",
     "notes/_prepare.html": "<h3>Notizen</h3><p>{{ notes_text }}</p>",
 }
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

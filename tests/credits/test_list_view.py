@@ -11,17 +11,12 @@ from django_scopes import scopes_disabled
 
 from credits.models import Application
 from tests import factories
+from tests.clients import client_for
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("application_list")
 S = Application.Status
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def listed(response) -> list[Application]:

@@ -11,17 +11,10 @@ from django_scopes import scopes_disabled
 from credits import loan_selectors, loan_services
 from credits.allocation import OpenInstalment, allocate
 from credits.models import Allocation, CapacityReservation, Instalment, Loan
-from miqua.accounts.models import Role
 from quarters.selectors import fund_figures
 from tests import factories
 
 D = Decimal
-
-
-@pytest.fixture
-def second_staff(network):
-    with scopes_disabled():
-        return factories.UserFactory(role=Role.STAFF, email="staff2@miqua.example")
 
 
 def test_allocate_pays_overdue_interest_then_overdue_principal_then_the_current_instalment():

@@ -18,22 +18,10 @@ from pypdf import PdfReader
 
 from credits import loan_services
 from credits.models import Application, Borrower, Loan, Payment
-from miqua.accounts.models import Role
 from tests import factories
+from tests.clients import client_for
 
 D = Decimal
-
-
-@pytest.fixture
-def second_staff(network):
-    with scopes_disabled():
-        return factories.UserFactory(role=Role.STAFF, email="staff2@miqua.example")
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _loan(network, second_staff, *, quarter=None, **kwargs) -> Loan:
@@ -90,7 +78,7 @@ def test_staff_list_filters_by_status_quarter_outside_and_arrears(network, secon
     outside = _outside_loan(network, second_staff)
     # Everything of paid_up is paid ahead (it keeps no arrears); late pays nothing.
     _pay(paid_up, network.staff, "6000.00", datetime.date(2025, 2, 1))
-    client = _client(network.staff)
+    client = client_for(network.staff)
     url = reverse("loan_list")
 
     everything = client.get(url)
@@ -121,7 +109,7 @@ def test_search_by_contract_number_name_and_application_reference(network, secon
         name = first.borrower.last_name
         reference = first.application.reference
         Borrower.objects.filter(pk=first.borrower_id).update(last_name="Yılmazer")
-    client = _client(network.staff)
+    client = client_for(network.staff)
     url = reverse("loan_list")
     assert _contracts(client.get(url, {"q": "kv-111"})) == ["KV-111"]
     assert _contracts(client.get(url, {"q": "Yılmazer"})) == ["KV-111"]
@@ -133,7 +121,7 @@ def test_csv_export_is_the_filtered_list_in_german_format(network, second_staff)
     late = _loan(network, second_staff, contract_number="KV-CSV", amount=D("4321.50"))
     _loan(network, second_staff, contract_number="KV-OTHER")
     _pay(late, network.staff, "100.00", datetime.date(2025, 2, 1))
-    response = _client(network.staff).get(reverse("loan_export"), {"q": "KV-CSV"})
+    response = client_for(network.staff).get(reverse("loan_export"), {"q": "KV-CSV"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     body = response.content.decode("utf-8")
@@ -158,7 +146,7 @@ def test_advisor_sees_own_quarter_loans_only_and_never_outside_ones(network, sec
         network, second_staff, quarter=network.foreign_quarter, contract_number="KV-FOREIGN"
     )
     outside = _outside_loan(network, second_staff)
-    client = _client(network.advisor)
+    client = client_for(network.advisor)
     response = client.get(reverse("loan_list"))
     assert response.status_code == 200
     assert _contracts(response) == ["KV-OWN"]
@@ -184,7 +172,7 @@ def test_advisor_sees_own_quarter_loans_only_and_never_outside_ones(network, sec
 @pytest.mark.parametrize("role", ["committee_member", "municipality_viewer"])
 def test_committee_members_and_municipality_viewers_see_no_loan(network, second_staff, role):
     loan = _loan(network, second_staff)
-    client = _client(getattr(network, role))
+    client = client_for(getattr(network, role))
     assert client.get(reverse("loan_list")).status_code == 403
     response = client.get(reverse("loan_detail", args=[loan.pk]))
     assert response.status_code == 403
@@ -219,7 +207,7 @@ def test_payout_form_is_prefilled_and_previews_the_instalment(network):
         application = factories.approved_application(
             quarter=network.own_quarter, amount=D("4800.00")
         )
-    client = _client(network.staff)
+    client = client_for(network.staff)
     url = reverse("loan_record", args=[application.pk])
     response = client.get(url)
     assert response.status_code == 200
@@ -240,7 +228,7 @@ def test_payout_form_is_prefilled_and_previews_the_instalment(network):
 def test_payout_recorded_pending_then_the_recorder_cannot_confirm(network, second_staff):
     with scopes_disabled():
         application = factories.approved_application(quarter=network.own_quarter)
-    recorder = _client(network.staff)
+    recorder = client_for(network.staff)
     response = recorder.post(reverse("loan_record", args=[application.pk]), _payout_data())
     assert response.status_code == 302
     with scopes_disabled():
@@ -263,7 +251,7 @@ def test_payout_recorded_pending_then_the_recorder_cannot_confirm(network, secon
     with scopes_disabled():
         assert Loan.objects.get().status == Loan.Status.PENDING
 
-    confirmed = _client(second_staff).post(confirm_url, {"decision": "confirm"})
+    confirmed = client_for(second_staff).post(confirm_url, {"decision": "confirm"})
     assert confirmed.status_code == 302
     with scopes_disabled():
         loan.refresh_from_db()
@@ -274,7 +262,7 @@ def test_payout_recorded_pending_then_the_recorder_cannot_confirm(network, secon
 def test_payout_errors_keep_what_was_typed(network):
     with scopes_disabled():
         application = factories.approved_application(quarter=network.own_quarter)
-    response = _client(network.staff).post(
+    response = client_for(network.staff).post(
         reverse("loan_record", args=[application.pk]),
         _payout_data(iban="DE00 1234", amount="9.000,00"),
     )
@@ -290,10 +278,10 @@ def test_payout_errors_keep_what_was_typed(network):
 def test_refusal_with_a_reason_deletes_the_recording(network, second_staff):
     with scopes_disabled():
         application = factories.approved_application(quarter=network.own_quarter)
-    _client(network.staff).post(reverse("loan_record", args=[application.pk]), _payout_data())
+    client_for(network.staff).post(reverse("loan_record", args=[application.pk]), _payout_data())
     with scopes_disabled():
         loan = Loan.objects.get()
-    client = _client(second_staff)
+    client = client_for(second_staff)
     url = reverse("loan_confirm", args=[loan.pk])
     without_reason = client.post(url, {"decision": "refuse", "reason": ""})
     assert without_reason.status_code == 400
@@ -314,7 +302,7 @@ def test_a_loan_outside_the_quarters_is_recorded_with_its_borrower(network, seco
         "bank_relationship": "account",
         **_payout_data(contract_number="AQ-2025-7", amount="2.000,00", grace_months="0"),
     }
-    client = _client(network.staff)
+    client = client_for(network.staff)
     response = client.post(reverse("loan_record_outside"), data)
     assert response.status_code == 302, response.context["form"].errors
     with scopes_disabled():
@@ -324,7 +312,7 @@ def test_a_loan_outside_the_quarters_is_recorded_with_its_borrower(network, seco
     assert loan.borrower.last_name == "Freiberg"
     assert loan.status == Loan.Status.PENDING
     assert (
-        _client(second_staff)
+        client_for(second_staff)
         .post(reverse("loan_confirm", args=[loan.pk]), {"decision": "confirm"})
         .status_code
         == 302
@@ -334,7 +322,7 @@ def test_a_loan_outside_the_quarters_is_recorded_with_its_borrower(network, seco
     assert bad.status_code == 400
     with scopes_disabled():
         assert Borrower.objects.filter(last_name="Freiberg").count() == 1
-    assert _client(network.advisor).get(reverse("loan_record_outside")).status_code == 403
+    assert client_for(network.advisor).get(reverse("loan_record_outside")).status_code == 403
 
 
 # --- Payments, the page, the PDFs ------------------------------------------------------------
@@ -342,7 +330,7 @@ def test_a_loan_outside_the_quarters_is_recorded_with_its_borrower(network, seco
 
 def test_a_payment_typed_in_shows_on_the_page(network, second_staff):
     loan = _loan(network, second_staff)
-    client = _client(network.staff)
+    client = client_for(network.staff)
     url = reverse("payment_record", args=[loan.pk])
     bad = client.post(url, {"amount": "250,00", "value_date": "01.01.2020", "note": "Bar"})
     assert bad.status_code == 400
@@ -366,7 +354,7 @@ def _pdf_text(content: bytes) -> str:
 def test_schedule_and_statement_pdfs_carry_the_contract(network, second_staff):
     loan = _loan(network, second_staff, contract_number="KV-PDF-77")
     _pay(loan, network.staff, "230.00", datetime.date(2025, 2, 20))
-    client = _client(network.advisor)
+    client = client_for(network.advisor)
     schedule = client.get(reverse("loan_schedule_pdf", args=[loan.pk]))
     assert schedule.status_code == 200
     assert schedule["Content-Type"] == "application/pdf"
@@ -407,7 +395,7 @@ def test_the_loan_page_asks_the_same_number_of_queries_for_3_or_30_payments(netw
             source=Payment.Source.MANUAL,
             actor=network.staff,
         )
-    client = _client(network.staff)
+    client = client_for(network.staff)
     _detail_queries(client, few)  # the session and the user are read once warm
     assert len(client.get(reverse("loan_detail", args=[many.pk])).context["payments"]) == 30
     few_count, many_count = _detail_queries(client, few), _detail_queries(client, many)
@@ -418,7 +406,7 @@ def test_the_loan_page_asks_the_same_number_of_queries_for_3_or_30_payments(netw
 def test_home_counts_the_payouts_awaiting_confirmation(network):
     with scopes_disabled():
         application = factories.approved_application(quarter=network.own_quarter)
-    client = _client(network.staff)
+    client = client_for(network.staff)
     assert client.get(reverse("home")).context["payouts_awaiting"] == 0
     client.post(reverse("loan_record", args=[application.pk]), _payout_data())
     response = client.get(reverse("home"))
@@ -426,7 +414,7 @@ def test_home_counts_the_payouts_awaiting_confirmation(network):
     assert reverse("loan_list") + "?status=pending" in response.content.decode()
     nav = [item["url"] for item in response.context["nav_items"]]
     assert reverse("loan_list") in nav
-    assert _client(network.advisor).get(reverse("home")).context["payouts_awaiting"] is None
+    assert client_for(network.advisor).get(reverse("home")).context["payouts_awaiting"] is None
 
 
 def _list_queries(client: Client) -> int:
@@ -437,7 +425,7 @@ def _list_queries(client: Client) -> int:
 
 
 def test_the_list_asks_the_same_number_of_queries_for_2_or_6_loans(network, second_staff):
-    client = _client(network.staff)
+    client = client_for(network.staff)
     for n in range(2):
         _loan(network, second_staff, contract_number=f"KV-A{n}")
     _list_queries(client)
@@ -461,6 +449,6 @@ def test_a_defaulted_loan_shows_its_principal_as_owed_at_the_default(network, se
             actor=network.staff,
             today=datetime.date(2025, 3, 15),
         )
-    text = _client(network.staff).get(reverse("loan_detail", args=[loan.pk])).content.decode()
+    text = client_for(network.staff).get(reverse("loan_detail", args=[loan.pk])).content.decode()
     assert "Restschuld beim Ausfall" in text
     assert "als Ausfall erklärt" in text

@@ -7,23 +7,15 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
-from django_scopes import scopes_disabled
 
 from credits import loan_selectors, loan_services, servicing
 from credits.models import Allocation, Instalment, Loan, ScheduleVersion
 from credits.servicing_selectors import payoff_amount
-from miqua.accounts.models import Role
 from quarters.selectors import fund_figures
 from tests import factories
 
 D = Decimal
 V = ScheduleVersion
-
-
-@pytest.fixture
-def second_staff(network):
-    with scopes_disabled():
-        return factories.UserFactory(role=Role.STAFF, email="staff2@miqua.example")
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.template.loader import render_to_string
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -14,17 +14,11 @@ from credits.extensions import add_loan_panels
 from credits.models import FundLedgerEntry, Loan, ScheduleVersion
 from credits.servicing_selectors import payoff_amount
 from guarantors.models import GuarantorClaim
-from miqua.accounts.models import Role
 from tests import factories
+from tests.clients import client_for
 
 D = Decimal
 V = ScheduleVersion
-
-
-@pytest.fixture
-def second_staff(network):
-    with scopes_disabled():
-        return factories.UserFactory(role=Role.STAFF, email="staff2@miqua.example")
 
 
 @pytest.fixture
@@ -37,14 +31,8 @@ def loan(network, second_staff):
         return loan
 
 
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 def test_a_proposal_without_reason_is_shown_again_with_what_was_typed(network, loan):
-    response = _client(network.staff).post(
+    response = client_for(network.staff).post(
         reverse("rescheduling_propose", args=[loan.pk]),
         {"kind": "longer_term", "term_months": "31", "reason": ""},
     )
@@ -57,7 +45,7 @@ def test_a_proposal_without_reason_is_shown_again_with_what_was_typed(network, l
 
 
 def test_proposed_by_one_and_approved_by_another_on_the_pages(network, loan, second_staff):
-    response = _client(network.staff).post(
+    response = client_for(network.staff).post(
         reverse("rescheduling_propose", args=[loan.pk]),
         {"kind": "pause", "pause_months": "2", "reason": "Krankheit"},
     )
@@ -67,10 +55,10 @@ def test_proposed_by_one_and_approved_by_another_on_the_pages(network, loan, sec
     decide = reverse("rescheduling_decide", args=[loan.pk, proposal.pk])
 
     # The proposer's own approval is refused with a message, the schedule stays proposed.
-    _client(network.staff).post(decide, {"decision": "approve"})
+    client_for(network.staff).post(decide, {"decision": "approve"})
     proposal.refresh_from_db()
     assert proposal.status == V.Status.PROPOSED
-    _client(second_staff).post(decide, {"decision": "approve"})
+    client_for(second_staff).post(decide, {"decision": "approve"})
     proposal.refresh_from_db()
     assert proposal.status == V.Status.ACTIVE
 
@@ -79,7 +67,7 @@ def test_the_early_repayment_page_shows_the_payoff_and_closes_the_loan(network, 
     day = datetime.date(2025, 3, 10)
     with scopes_disabled():
         payoff = payoff_amount(loan=loan, day=day)
-    client = _client(network.staff)
+    client = client_for(network.staff)
 
     page = client.get(reverse("loan_repay_early", args=[loan.pk]), {"day": "10.03.2025"})
     assert page.status_code == 200
@@ -101,7 +89,7 @@ def test_the_early_repayment_page_shows_the_payoff_and_closes_the_loan(network, 
 
 
 def test_default_then_a_guarantor_pays_and_the_borrower_pays_later(network, loan):
-    client = _client(network.staff)
+    client = client_for(network.staff)
     response = client.post(
         reverse("loan_default", args=[loan.pk]),
         {"day": "15.06.2025", "reason": "Geschäft aufgegeben"},

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -18,6 +17,7 @@ from credits.forms import TransitionForm
 from credits.models import Application, ApplicationTransition
 from credits.workflow import TRANSITIONS
 from miqua.audit.models import AuditEntry
+from tests.clients import client_for
 
 S = Application.Status
 ROLES = ["advisor", "staff", "administrator", "committee_member", "municipality_viewer"]
@@ -28,12 +28,6 @@ STEP_DATA = {
     "outcome": Application.Outcome.BANK_FINANCED,
     "outcome_note": "Die Sparkasse finanziert die Maschine.",
 }
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def step(user, application: Application, name: str, data: dict | None = None):

@@ -8,25 +8,17 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django_scopes import scopes_disabled
 
 from credits import loan_selectors, loan_services, servicing
 from credits.models import FundLedgerEntry, Instalment, Loan
 from guarantors import services
 from guarantors.models import GuarantorClaim
-from miqua.accounts.models import Role
 from quarters.selectors import fund_figures
 from tests import factories
 
 D = Decimal
 S = GuarantorClaim.Status
 DAY = datetime.date(2025, 6, 15)
-
-
-@pytest.fixture
-def second_staff(network):
-    with scopes_disabled():
-        return factories.UserFactory(role=Role.STAFF, email="staff2@miqua.example")
 
 
 def _loan(network, second_staff, guarantees: list[str]) -> Loan:

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
@@ -17,14 +16,9 @@ from credits.models import Application, ApplicationTransition
 from guarantors.models import Guarantee
 from guarantors.parts import GUARANTEES
 from miqua.money import format_eur
+from tests.clients import client_for
 
 S = Application.Status
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def step(user, application: Application, name: str, data: dict | None = None):

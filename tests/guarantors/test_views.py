@@ -4,7 +4,6 @@ a new one, what is refused (with everything typed kept), who may, and the open t
 import datetime
 from decimal import Decimal
 
-from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -12,12 +11,7 @@ from credits.models import Application
 from guarantors.models import Guarantee, Guarantor
 from miqua.audit.models import AuditEntry
 from tests import factories
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.clients import client_for
 
 
 def detail_url(application: Application) -> str:

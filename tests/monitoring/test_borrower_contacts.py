@@ -7,25 +7,18 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from credits.models import Borrower, Loan
-from miqua.accounts.models import Role
 from miqua.accounts.scoping import user_scope
 from monitoring.contact_models import Contact
 from monitoring.contact_selectors import due_contacts
 from tests import factories
+from tests.clients import client_for
 
 D = Decimal
-
-
-@pytest.fixture
-def second_staff(network):
-    with scopes_disabled():
-        return factories.UserFactory(role=Role.STAFF, email="staff2@miqua.example")
 
 
 @pytest.fixture
@@ -34,12 +27,6 @@ def borrower(network) -> Borrower:
         return factories.BorrowerFactory(
             quarter=network.own_quarter, first_name="Ayşe", last_name="Yılmaz"
         )
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _loan(network, second_staff, borrower, number: str) -> Loan:
@@ -91,7 +78,7 @@ def test_the_page_shows_the_contacts_and_records_about_the_one_running_loan(
             by=network.advisor,
             note="Erstes Gespräch",
         )
-    client = _client(network.advisor)
+    client = client_for(network.advisor)
     page = client.get(_page(borrower))
     html = page.content.decode()
     assert 'id="contacts"' in html and "Erstes Gespräch" in html
@@ -114,7 +101,7 @@ def test_a_bad_input_shows_the_borrower_page_again_with_what_was_typed(
     _loan(network, second_staff, borrower, "KV-BC-2")
     future = timezone.localdate() + datetime.timedelta(days=2)
 
-    answer = _client(network.advisor).post(
+    answer = client_for(network.advisor).post(
         _record_url(borrower), _typed("Termin für nächste Woche vereinbart", future)
     )
 
@@ -138,7 +125,7 @@ def test_with_two_running_loans_the_contact_is_about_none_and_counts_for_both(
         due = {row.loan.pk for row in due_contacts(today=today)}
     assert {first.pk, second.pk} <= due
 
-    answer = _client(network.advisor).post(
+    answer = client_for(network.advisor).post(
         _record_url(borrower), _typed("Beide Kredite besprochen")
     )
 
@@ -153,7 +140,7 @@ def test_with_two_running_loans_the_contact_is_about_none_and_counts_for_both(
 def test_a_borrower_without_a_running_loan_has_no_form(network, borrower):
     with scopes_disabled():
         factories.LoanFactory(borrower=borrower)  # repaid long ago
-    client = _client(network.advisor)
+    client = client_for(network.advisor)
 
     page = client.get(_page(borrower))
 
@@ -171,12 +158,12 @@ def test_a_borrower_without_a_running_loan_has_no_form(network, borrower):
 def test_who_may_record_on_the_borrower_page(network, second_staff, borrower):
     _loan(network, second_staff, borrower, "KV-BC-5")
     typed = _typed("Angerufen")
-    assert _client(network.foreign_advisor).post(_record_url(borrower), typed).status_code == 404
+    assert client_for(network.foreign_advisor).post(_record_url(borrower), typed).status_code == 404
     for user in (network.committee_member, network.municipality_viewer):
-        assert _client(user).post(_record_url(borrower), typed).status_code == 403
-    assert _client(network.advisor).get(_record_url(borrower)).status_code == 405
+        assert client_for(user).post(_record_url(borrower), typed).status_code == 403
+    assert client_for(network.advisor).get(_record_url(borrower)).status_code == 405
     assert _contacts(borrower) == []
-    assert _client(network.staff).post(_record_url(borrower), typed).status_code == 302
+    assert client_for(network.staff).post(_record_url(borrower), typed).status_code == 302
     assert [c.by for c in _contacts(borrower)] == [network.staff]
 
 
@@ -191,7 +178,7 @@ def test_a_borrower_outside_the_quarters_is_contacted_by_staff_only(network, sec
         )
     typed = _typed("Telefonat")
 
-    assert _client(network.advisor).post(_record_url(outside), typed).status_code == 404
-    assert _client(network.staff).post(_record_url(outside), typed).status_code == 302
+    assert client_for(network.advisor).post(_record_url(outside), typed).status_code == 404
+    assert client_for(network.staff).post(_record_url(outside), typed).status_code == 302
     (contact,) = _contacts(outside)
     assert contact.loan_id == loan.pk and contact.quarter_id is None

@@ -32,12 +32,6 @@ PAYOUT = datetime.date(2025, 1, 10)
 AS_OF = datetime.date(2025, 3, 15)  # two instalments due by then: 15 February and 15 March
 
 
-@pytest.fixture
-def second_staff(network):
-    with scopes_disabled():
-        return factories.UserFactory(role=Role.STAFF, email="staff2@miqua.example")
-
-
 def _terms(contract: str, disbursed_on: datetime.date) -> loan_services.LoanTerms:
     return loan_services.LoanTerms(
         contract_number=contract,

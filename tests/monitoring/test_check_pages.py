@@ -8,38 +8,25 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from credits.models import Instalment, Loan
-from miqua.accounts.models import Role
 from miqua.audit.models import AuditEntry
 from monitoring import quality_services, selectors, services
 from monitoring.models import CheckSettings, LoanSnapshot, MonthlyCheck, QualityMeasure
 from tests import factories
+from tests.clients import client_for
 
 D = Decimal
 AS_OF = datetime.date(2025, 3, 15)
-
-
-@pytest.fixture
-def second_staff(network):
-    with scopes_disabled():
-        return factories.UserFactory(role=Role.STAFF, email="staff2@miqua.example")
 
 
 def _english(user):
     user.language = "en"
     user.save(update_fields=["language"])
     return user
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _loan(network, second_staff, quarter, *, number: str) -> Loan:
@@ -206,7 +193,7 @@ def test_the_list_as_staff_shows_every_month_with_its_rate_and_qa_state(
         _measure(check, network.staff, text="Zweite Maßnahme")
         quality_services.quality_measure_close(measure=measure, actor=second_staff)
 
-    response = _client(_english(network.staff)).get(reverse("check_list"))
+    response = client_for(_english(network.staff)).get(reverse("check_list"))
 
     assert response.status_code == 200
     rows = response.context["rows"]
@@ -225,13 +212,13 @@ def test_the_list_as_staff_shows_every_month_with_its_rate_and_qa_state(
 
 
 def test_the_list_writes_german_dates_by_default(network, portfolio):
-    response = _client(network.staff).get(reverse("check_list"))
+    response = client_for(network.staff).get(reverse("check_list"))
     assert "15.03.2025" in response.content.decode()
     assert "66,67" in response.content.decode()
 
 
 def test_the_advisor_sees_their_quarters_rows_and_the_networks_total(network, portfolio):
-    response = _client(network.advisor).get(reverse("check_list"))
+    response = client_for(network.advisor).get(reverse("check_list"))
 
     assert response.status_code == 200
     (row,) = response.context["rows"]
@@ -247,7 +234,7 @@ def test_the_advisor_sees_their_quarters_rows_and_the_networks_total(network, po
 
 def test_the_quarter_picker_shows_a_quarters_months(network, portfolio):
     url = reverse("check_list") + f"?quarter={network.own_quarter.pk}"
-    response = _client(network.advisor).get(url)
+    response = client_for(network.advisor).get(url)
 
     assert response.status_code == 200
     (month,) = response.context["quarter_months"]
@@ -261,18 +248,18 @@ def test_a_quarter_out_of_sight_answers_404(value, network, portfolio):
         "foreign": network.foreign_quarter.pk,
         "sibling": network.sibling_quarter.pk,
     }
-    response = _client(network.advisor).get(
+    response = client_for(network.advisor).get(
         reverse("check_list") + f"?quarter={ids.get(value, value)}"
     )
     assert response.status_code == 404
     # Staff see every quarter.
     if value in ids:
-        staff = _client(network.staff).get(reverse("check_list") + f"?quarter={ids[value]}")
+        staff = client_for(network.staff).get(reverse("check_list") + f"?quarter={ids[value]}")
         assert staff.status_code == 200
 
 
 def test_the_empty_list_says_when_the_check_runs(network):
-    response = _client(_english(network.staff)).get(reverse("check_list"))
+    response = client_for(_english(network.staff)).get(reverse("check_list"))
     body = response.content.decode()
     assert 'id="no-checks"' in body
     assert "15th" in body
@@ -280,7 +267,7 @@ def test_the_empty_list_says_when_the_check_runs(network):
 
 
 def test_bad_settings_keep_what_was_typed(network, portfolio):
-    response = _client(network.staff).post(
+    response = client_for(network.staff).post(
         reverse("check_settings"), {"standard_percent": "0", "start_month": "2025-03-20"}
     )
 
@@ -294,7 +281,7 @@ def test_bad_settings_keep_what_was_typed(network, portfolio):
 
 
 def test_good_settings_are_saved(network):
-    response = _client(network.staff).post(
+    response = client_for(network.staff).post(
         reverse("check_settings"),
         {"standard_percent": "12,5", "start_month": "2025-03-20"},
     )
@@ -303,7 +290,7 @@ def test_good_settings_are_saved(network):
     row = CheckSettings.objects.get()
     assert (row.standard_percent, row.start_month) == (D("12.50"), datetime.date(2025, 3, 1))
     # The form shows them again.
-    page = _client(network.staff).get(reverse("check_list"))
+    page = client_for(network.staff).get(reverse("check_list"))
     assert page.context["settings_form"].initial["standard_percent"] == D("12.50")
 
 
@@ -311,7 +298,7 @@ def test_good_settings_are_saved(network):
 
 
 def test_the_detail_as_staff_shows_every_rate_and_the_loans_in_arrears(network, portfolio):
-    response = _client(network.staff).get(reverse("check_detail", args=[AS_OF]))
+    response = client_for(network.staff).get(reverse("check_detail", args=[AS_OF]))
 
     assert response.status_code == 200
     context = response.context
@@ -337,7 +324,7 @@ def test_the_detail_as_staff_shows_every_rate_and_the_loans_in_arrears(network, 
 
 
 def test_the_detail_as_advisor_shows_their_quarters_only(network, portfolio):
-    response = _client(network.advisor).get(reverse("check_detail", args=[AS_OF]))
+    response = client_for(network.advisor).get(reverse("check_detail", args=[AS_OF]))
 
     assert response.status_code == 200
     body = response.content.decode()
@@ -354,25 +341,25 @@ def test_the_detail_as_advisor_shows_their_quarters_only(network, portfolio):
 
 @pytest.mark.parametrize("day", ["2025-03-16", "2025-02-30", "2024-03-15"])
 def test_a_day_without_a_check_answers_404(day, network, portfolio):
-    response = _client(network.staff).get(f"/monitoring/checks/{day}/")
+    response = client_for(network.staff).get(f"/monitoring/checks/{day}/")
     assert response.status_code == 404
 
 
 def test_recording_a_measure_on_the_page(network, portfolio):
     url = reverse("quality_measure_record", args=[AS_OF])
-    response = _client(network.staff).post(url, {"text": "Sprechstunde verdoppelt"})
+    response = client_for(network.staff).post(url, {"text": "Sprechstunde verdoppelt"})
 
     assert response.status_code == 302
     assert response["Location"] == reverse("check_detail", args=[AS_OF]) + "#measures"
     assert QualityMeasure.objects.get().text == "Sprechstunde verdoppelt"
-    page = _client(network.staff).get(reverse("check_detail", args=[AS_OF]))
+    page = client_for(network.staff).get(reverse("check_detail", args=[AS_OF]))
     assert "Sprechstunde verdoppelt" in page.content.decode()
-    assert _client(network.advisor).post(url, {"text": "x"}).status_code == 403
+    assert client_for(network.advisor).post(url, {"text": "x"}).status_code == 403
 
 
 def test_a_bad_measure_keeps_the_typed_text(network, portfolio):
     typed = "y" * 4001
-    response = _client(network.staff).post(
+    response = client_for(network.staff).post(
         reverse("quality_measure_record", args=[AS_OF]), {"text": typed}
     )
 
@@ -386,9 +373,9 @@ def test_closing_on_the_page_and_twice(network, portfolio):
     measure = _measure(portfolio["check"], network.staff)
     url = reverse("quality_measure_close", args=[measure.pk])
 
-    assert _client(network.advisor).post(url).status_code == 403
-    first = _client(network.staff).post(url)
-    second = _client(network.staff).post(url)
+    assert client_for(network.advisor).post(url).status_code == 403
+    first = client_for(network.staff).post(url)
+    second = client_for(network.staff).post(url)
 
     assert first.status_code == 302
     assert second.status_code == 400
@@ -432,7 +419,7 @@ def _detail_queries(client, check) -> int:
 
 
 def test_the_detail_page_costs_the_same_queries_for_5_and_50_loans(network):
-    client = _client(network.staff)
+    client = client_for(network.staff)
     few = _check_with_snapshots(5)
     few_queries = _detail_queries(client, few)
     assert len(client.get(reverse("check_detail", args=[few.as_of])).context["page_obj"]) == 5
@@ -448,7 +435,7 @@ def test_the_detail_page_costs_the_same_queries_for_5_and_50_loans(network):
 
 def test_the_arrears_are_paginated_by_50(network):
     check = _check_with_snapshots(51)
-    client = _client(network.staff)
+    client = client_for(network.staff)
     first = client.get(reverse("check_detail", args=[check.as_of]))
     second = client.get(reverse("check_detail", args=[check.as_of]) + "?page=2")
     assert len(first.context["page_obj"]) == 50
@@ -464,7 +451,7 @@ def test_the_arrears_are_paginated_by_50(network):
 def test_the_homes_link_the_checks(network, portfolio):
     url = reverse("check_list")
     for user in (network.staff, network.advisor):
-        assert url in _client(user).get(reverse("home")).content.decode()
+        assert url in client_for(user).get(reverse("home")).content.decode()
     with scopes_disabled():
         assert selectors.latest_check().as_of == AS_OF
 
@@ -494,7 +481,7 @@ def test_the_list_costs_the_same_queries_for_2_and_12_months(role, network):
     counts = []
     for n in (2, 12):
         _months(network, n)
-        client = _client(user)
+        client = client_for(user)
         for query in ("", f"?quarter={network.own_quarter.pk}"):
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(reverse("check_list") + query)

@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -16,28 +15,16 @@ from django_scopes import scope, scopes_disabled
 
 from credits import loan_services
 from credits.models import Borrower, Loan
-from miqua.accounts.models import Role
 from miqua.accounts.scoping import user_scope
 from miqua.audit.models import AuditEntry
 from monitoring.contact_models import Contact
 from monitoring.contact_selectors import due_contacts
 from monitoring.contact_services import contact_record
 from tests import factories
+from tests.clients import client_for
 
 D = Decimal
 PAYOUT = datetime.date(2025, 1, 15)  # the factory's payout; the first instalment is due later
-
-
-@pytest.fixture
-def second_staff(network):
-    with scopes_disabled():
-        return factories.UserFactory(role=Role.STAFF, email="staff2@miqua.example")
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _loan(network, second_staff, *, quarter=None, number=None) -> Loan:
@@ -185,7 +172,7 @@ def test_only_the_quarters_advisor_and_staff_may_record(network, second_staff, r
 def test_the_page_records_and_a_bad_input_keeps_what_was_typed(network, second_staff):
     loan = _loan(network, second_staff)
     url = reverse("contact_record", args=[loan.pk])
-    client = _client(network.advisor)
+    client = client_for(network.advisor)
     assert client.get(url).status_code == 200
     bad = client.post(
         url,
@@ -206,10 +193,12 @@ def test_the_page_records_and_a_bad_input_keeps_what_was_typed(network, second_s
 def test_another_quarters_advisor_gets_404_and_a_committee_member_403(network, second_staff):
     loan = _loan(network, second_staff)
     url = reverse("contact_record", args=[loan.pk])
-    assert _client(network.foreign_advisor).get(url).status_code == 404
-    assert _client(network.committee_member).get(url).status_code == 403
-    assert _client(network.committee_member).get(reverse("contact_worklist")).status_code == 403
-    assert _client(network.municipality_viewer).get(reverse("contact_worklist")).status_code == 403
+    assert client_for(network.foreign_advisor).get(url).status_code == 404
+    assert client_for(network.committee_member).get(url).status_code == 403
+    assert client_for(network.committee_member).get(reverse("contact_worklist")).status_code == 403
+    assert (
+        client_for(network.municipality_viewer).get(reverse("contact_worklist")).status_code == 403
+    )
 
 
 # --- The contact duty -------------------------------------------------------------------------
@@ -297,7 +286,7 @@ def test_another_quarters_loan_is_not_due(network, second_staff):
 
 def test_the_worklist_shows_the_due_loans_and_records_from_a_row(network, second_staff):
     loan = _loan(network, second_staff, number="WL-1")
-    client = _client(network.advisor)
+    client = client_for(network.advisor)
     page = client.get(reverse("contact_worklist"))
     assert page.status_code == 200
     assert "WL-1" in page.content.decode()
@@ -334,13 +323,13 @@ def test_the_worklist_shows_the_due_loans_and_records_from_a_row(network, second
 def test_the_loan_page_shows_the_contacts_and_the_quick_form(network, second_staff):
     loan = _loan(network, second_staff)
     _contact(loan, datetime.date(2025, 2, 3), network.advisor)
-    page = _client(network.advisor).get(reverse("loan_detail", args=[loan.pk]))
+    page = client_for(network.advisor).get(reverse("loan_detail", args=[loan.pk]))
     assert page.status_code == 200
     html = page.content.decode()
     assert 'id="contacts"' in html and "Gespräch" in html
     assert reverse("contact_record", args=[loan.pk]) in html
     prefix = f"contact-{loan.pk}"
-    bad = _client(network.advisor).post(
+    bad = client_for(network.advisor).post(
         reverse("contact_record", args=[loan.pk]),
         {"from": "loan", f"{prefix}-contacted_on": "03.02.2025", f"{prefix}-note": "Ohne Kanal"},
     )
@@ -355,12 +344,12 @@ def test_the_menu_links_the_worklist_for_advisors_and_home_counts_it_for_staff(
     _loan(network, second_staff, number="N-1")
     _loan(network, second_staff, quarter=network.foreign_quarter, number="N-2")
     worklist = reverse("contact_worklist")
-    advisor_home = _client(network.advisor).get(reverse("home"))
+    advisor_home = client_for(network.advisor).get(reverse("home"))
     assert any(item["url"] == worklist for item in advisor_home.context["nav_items"])
     assert advisor_home.context["due_contact_count"] == 1
-    staff_home = _client(network.staff).get(reverse("home"))
+    staff_home = client_for(network.staff).get(reverse("home"))
     assert not any(item["url"] == worklist for item in staff_home.context["nav_items"])
     assert staff_home.context["due_contact_count"] == 2
     assert 'id="due-contacts"' in staff_home.content.decode()
-    member_home = _client(network.municipality_viewer).get(reverse("home"))
+    member_home = client_for(network.municipality_viewer).get(reverse("home"))
     assert member_home.context["due_contact_count"] is None

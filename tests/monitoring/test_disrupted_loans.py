@@ -15,24 +15,12 @@ from django_scopes import scopes_disabled
 
 from credits import loan_services
 from credits.models import Instalment, Loan
-from miqua.accounts.models import Role
 from monitoring.contact_models import Contact
 from tests import factories
+from tests.clients import client_for
 
 D = Decimal
 URL = reverse("disrupted_loans")
-
-
-@pytest.fixture
-def second_staff(network):
-    with scopes_disabled():
-        return factories.UserFactory(role=Role.STAFF, email="staff2@miqua.example")
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def _payout_day() -> datetime.date:
@@ -119,7 +107,7 @@ def test_longest_past_due_first_with_arrears_and_last_contact(network, second_st
             next_step_on=timezone.localdate() + datetime.timedelta(days=4),
         )
 
-    page = _client(network.advisor).get(URL)
+    page = client_for(network.advisor).get(URL)
 
     assert page.status_code == 200
     assert _numbers(page) == ["D-0", "D-1", "D-2"]
@@ -150,9 +138,9 @@ def test_an_advisor_sees_their_quarters_and_staff_every_quarter_with_a_filter(
     foreign = _loan(network, second_staff, quarter=network.foreign_quarter, number="FOR-1")
     outside = _outside_loan(network, second_staff, "OUT-1")
 
-    assert _numbers(_client(network.advisor).get(URL)) == ["OWN-1"]
-    assert _numbers(_client(network.foreign_advisor).get(URL)) == ["FOR-1"]
-    staff = _client(network.staff)
+    assert _numbers(client_for(network.advisor).get(URL)) == ["OWN-1"]
+    assert _numbers(client_for(network.foreign_advisor).get(URL)) == ["FOR-1"]
+    staff = client_for(network.staff)
     every = staff.get(URL)
     assert sorted(_numbers(every)) == ["FOR-1", "OUT-1", "OWN-1", "SIB-1"]
     assert every.context["several_quarters"]
@@ -161,20 +149,20 @@ def test_an_advisor_sees_their_quarters_and_staff_every_quarter_with_a_filter(
     assert outside.borrower.last_name in staff.get(URL, {"quarter": "outside"}).content.decode()
     # A quarter the advisor does not advise is no choice of theirs: it opens nothing.
     assert "FOR-1" not in _numbers(
-        _client(network.advisor).get(URL, {"quarter": foreign.quarter_id})
+        client_for(network.advisor).get(URL, {"quarter": foreign.quarter_id})
     )
 
 
 def test_only_advisors_and_staff_open_it(network):
     for user in (network.committee_member, network.municipality_viewer):
-        assert _client(user).get(URL).status_code == 403
+        assert client_for(user).get(URL).status_code == 403
     assert Client().get(URL).status_code == 302
 
 
 def test_nothing_in_arrears_says_so(network, second_staff):
     loan = _loan(network, second_staff, number="OK-1")
     _pay_first(loan, len(_due(loan)), network.staff)
-    page = _client(network.advisor).get(URL)
+    page = client_for(network.advisor).get(URL)
     assert page.status_code == 200 and page.context["items"] == []
     assert "OK-1" not in page.content.decode()
 
@@ -188,7 +176,7 @@ def test_a_bad_input_keeps_what_was_typed_and_a_good_one_comes_back_here(network
     url = reverse("contact_record", args=[loan.pk])
     prefix = f"contact-{loan.pk}"
     future = (timezone.localdate() + datetime.timedelta(days=3)).strftime("%d.%m.%Y")
-    client = _client(network.advisor)
+    client = client_for(network.advisor)
 
     bad = client.post(
         url,
@@ -243,7 +231,7 @@ def test_a_staff_filter_is_kept_through_the_quick_form(network, second_staff):
     _loan(network, second_staff, number="KF-OWN")
     foreign = _loan(network, second_staff, quarter=network.foreign_quarter, number="KF-FOR")
     prefix = f"contact-{foreign.pk}"
-    client = _client(network.staff)
+    client = client_for(network.staff)
     page = client.get(URL, {"quarter": foreign.quarter_id})
     back = f"quarter={foreign.quarter_id}&page=1"
     assert f'name="back" value="{back.replace("&", "&amp;")}"' in page.content.decode()
@@ -263,7 +251,7 @@ def test_a_loan_paid_up_meanwhile_keeps_the_typed_text_on_the_contact_page(netwo
     _pay_first(loan, len(_due(loan)), network.staff)
     prefix = f"contact-{loan.pk}"
 
-    bad = _client(network.advisor).post(
+    bad = client_for(network.advisor).post(
         reverse("contact_record", args=[loan.pk]),
         {"from": "disrupted", f"{prefix}-channel": "phone", f"{prefix}-note": "Schon bezahlt"},
     )
@@ -291,7 +279,7 @@ def test_the_same_queries_for_5_and_50_loans(network, second_staff, role):
     with scopes_disabled():
         for n in range(5):
             _loan(network, second_staff, number=f"N-{n:03d}")
-    client = _client(getattr(network, role))
+    client = client_for(getattr(network, role))
     client.get(URL)  # the session and the user's quarters, as on every page
     few = _queries(client)
     assert len(client.get(URL).context["items"]) == 5
@@ -314,14 +302,14 @@ def test_the_advisor_menu_links_it_and_the_staff_home_counts_it(network, second_
     paid = _loan(network, second_staff, number="L-3")
     _pay_first(paid, len(_due(paid)), network.staff)
 
-    advisor_home = _client(network.advisor).get(reverse("home"))
+    advisor_home = client_for(network.advisor).get(reverse("home"))
     assert any(item["url"] == URL for item in advisor_home.context["nav_items"])
     assert advisor_home.context["disrupted_loan_count"] is None
-    staff_home = _client(network.staff).get(reverse("home"))
+    staff_home = client_for(network.staff).get(reverse("home"))
     assert not any(item["url"] == URL for item in staff_home.context["nav_items"])
     assert staff_home.context["disrupted_loan_count"] == 2
     html = staff_home.content.decode()
     assert 'id="disrupted-loans"' in html and f'href="{URL}"' in html
-    viewer_home = _client(network.municipality_viewer).get(reverse("home"))
+    viewer_home = client_for(network.municipality_viewer).get(reverse("home"))
     assert viewer_home.context["disrupted_loan_count"] is None
     assert not any(item["url"] == URL for item in viewer_home.context["nav_items"])

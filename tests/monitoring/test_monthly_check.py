@@ -21,7 +21,6 @@ from django_scopes import scopes_disabled
 from credits import loan_services, servicing
 from credits.models import Instalment, Loan, ScheduleVersion
 from credits.servicing_selectors import payoff_amount
-from miqua.accounts.models import Role
 from miqua.audit.models import AuditEntry
 from monitoring import selectors, services, tasks
 from monitoring.models import LoanSnapshot, MonthlyCheck, QuarterRate
@@ -29,12 +28,6 @@ from tests import factories
 
 D = Decimal
 REDIS_URL = os.environ.get("REDIS_URL", "")
-
-
-@pytest.fixture
-def second_staff(network):
-    with scopes_disabled():
-        return factories.UserFactory(role=Role.STAFF, email="staff2@miqua.example")
 
 
 def _terms(contract: str, *, disbursed_on: datetime.date, instalment_day: int):

@@ -1,18 +1,12 @@
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from miqua.audit.models import AuditEntry
 from quarters.models import FundContribution, Organisation
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.clients import client_for
 
 
 def test_quarter_page_shows_partners_contributions_and_figures(network):
