@@ -30,7 +30,7 @@ from quarters.models import Quarter
 
 from .contact_selectors import DueContact, due_contacts
 from .models import LoanSnapshot, MonthlyCheck, QuarterRate
-from .selectors import OUTSIDE_LABEL, rate_percent, rate_total
+from .selectors import OUTSIDE_LABEL, above_standard, rate_percent, rate_total
 
 
 @dataclass(frozen=True)
@@ -100,11 +100,6 @@ def _advisors_with_quarters() -> list[tuple[User, list[int]]]:
     return [(user, quarters[pk]) for pk, user in advisors.items() if quarters[pk]]
 
 
-def _is_above(disrupted: int, active: int, standard: Decimal) -> bool:
-    # As the check decides it: no rounding of the rate before the comparison.
-    return disrupted * 100 > standard * active
-
-
 def _summary_rows(
     check: MonthlyCheck, work: dict[int | None, QuarterWork]
 ) -> tuple[list[SummaryRow], SummaryRow | None]:
@@ -136,7 +131,7 @@ def _summary_rows(
             active=active,
             disrupted=disrupted,
             due_contacts=len(work[quarter_id].due) if quarter_id in work else 0,
-            above_standard=_is_above(disrupted, active, standard),
+            above_standard=above_standard(disrupted, active, standard),
         )
 
     inside = sorted(

@@ -24,6 +24,7 @@ from miqua.money import quantize_eur
 
 from .check_models import CHECK_SETTINGS_PK
 from .models import CheckSettings, LoanSnapshot, MonthlyCheck, QuarterRate
+from .selectors import above_standard
 
 CHECK_DAY = 15
 DEFAULT_STANDARD_PERCENT = Decimal("10.00")
@@ -136,7 +137,7 @@ def monthly_check_run(*, as_of: datetime.date, actor: User | None = None) -> Mon
         )
         check.active = sum(active.values())
         check.disrupted = len(rows)
-        check.requires_qa = check.disrupted * 100 > check.standard_percent * check.active
+        check.requires_qa = above_standard(check.disrupted, check.active, check.standard_percent)
         check.status = MonthlyCheck.Status.DONE
         check.finished_at = timezone.now()
         check.save()
