@@ -130,6 +130,8 @@
           x: { ticks: { autoSkip: true, maxRotation: 0 } },
         },
         plugins: {
+          // A short line in the legend, dashed for the standard, as in the chart.
+          legend: { labels: { usePointStyle: true, pointStyle: "line", pointStyleWidth: 28 } },
           tooltip: {
             callbacks: {
               label: function (ctx) {
