@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from rest_framework.authtoken.admin import TokenProxy
 
 from miqua import home
 from miqua.accounts.views import admin_login
@@ -7,6 +8,9 @@ from miqua.accounts.views import admin_login
 admin.site.login = admin_login  # type: ignore[method-assign]
 admin.site.site_header = "MIQUA"
 admin.site.site_title = "MIQUA"
+# API tokens are secrets: no admin page lists them. They are issued on the command line
+# (`manage.py drf_create_token EMAIL`, `-r` to replace one).
+admin.site.unregister(TokenProxy)
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -17,5 +21,6 @@ urlpatterns = [
     path("", include("monitoring.urls")),
     path("", include("miqua.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    path("api/", include("miqua.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,87 @@
+"""The read-only endpoints. Each reads through the selectors of its app, inside the user's
+quarter scope (`ScopedViewSetMixin`), and asks the permission the matching page asks."""
+
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+from rest_framework import viewsets
+
+from credits.loan_page_selectors import loans_for_list
+from credits.loan_selectors import arrears_at
+from credits.models import Loan
+from monitoring.models import MonthlyCheck
+from monitoring.selectors import rates_by_quarter
+from quarters.models import Municipality, Quarter
+from quarters.selectors import quarter_overviews, visible_quarters
+
+from . import filters, serializers
+from .scoping import ScopedViewSetMixin
+
+
+class MunicipalityViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The municipalities with a quarter the user may see."""
+
+    serializer_class = serializers.MunicipalitySerializer
+    view_perm = "quarters.view_quarter_page"
+
+    def get_queryset(self) -> QuerySet[Municipality]:
+        return Municipality.objects.filter(
+            pk__in=Quarter.objects.values("municipality_id")
+        ).order_by("name")
+
+    def perm_object(self, obj: Model) -> Model | None:
+        return None  # lies in no quarter: the queryset holds it to the visible quarters
+
+
+class QuarterViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The quarters the user may see, each with its liability fund's figures."""
+
+    serializer_class = serializers.QuarterSerializer
+    view_perm = "quarters.view_quarter_page"
+
+    def get_queryset(self) -> QuerySet[Quarter]:
+        return visible_quarters()
+
+    def page_context(self, objects: list[Any]) -> dict[str, Any]:
+        overviews = quarter_overviews(quarters=objects)  # type: ignore[arg-type]
+        return {"overviews": {overview.quarter.pk: overview for overview in overviews}}
+
+
+class LoanViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The loans of the user's quarters, newest payout first, with today's arrears."""
+
+    serializer_class = serializers.LoanSerializer
+    filterset_class = filters.LoanFilter
+    view_perm = "credits.view_loan"
+
+    def get_queryset(self) -> QuerySet[Loan]:
+        return loans_for_list()
+
+    def page_context(self, objects: list[Any]) -> dict[str, Any]:
+        loans = Loan.objects.filter(pk__in=[loan.pk for loan in objects])
+        return {"arrears": arrears_at(day=timezone.localdate(), loans=loans)}
+
+
+class MonthlyCheckViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """The finished monthly checks, newest first; one check with the rates of the user's
+    quarters."""
+
+    filterset_class = filters.MonthlyCheckFilter
+    view_perm = "monitoring.view_checks"
+
+    def get_queryset(self) -> QuerySet[MonthlyCheck]:
+        return MonthlyCheck.objects.filter(status=MonthlyCheck.Status.DONE).order_by("-as_of")
+
+    def get_serializer_class(self) -> type[serializers.MonthlyCheckSerializer]:
+        if self.action == "retrieve":
+            return serializers.MonthlyCheckDetailSerializer
+        return serializers.MonthlyCheckSerializer
+
+    def perm_object(self, obj: Model) -> Model | None:
+        return None  # the network's check: its rates are read in the user's scope
+
+    def page_context(self, objects: list[Any]) -> dict[str, Any]:
+        if self.action != "retrieve":
+            return {}
+        return {"rates": rates_by_quarter(check=objects[0])}
