@@ -25,7 +25,7 @@ class MunicipalityViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.MunicipalitySerializer
     view_perm = "quarters.view_quarter_page"
 
-    def get_queryset(self) -> QuerySet[Municipality]:
+    def scoped_queryset(self) -> QuerySet[Municipality]:
         return Municipality.objects.filter(
             pk__in=Quarter.objects.values("municipality_id")
         ).order_by("name")
@@ -40,7 +40,7 @@ class QuarterViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.QuarterSerializer
     view_perm = "quarters.view_quarter_page"
 
-    def get_queryset(self) -> QuerySet[Quarter]:
+    def scoped_queryset(self) -> QuerySet[Quarter]:
         return visible_quarters()
 
     def page_context(self, objects: list[Any]) -> dict[str, Any]:
@@ -55,7 +55,7 @@ class LoanViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.LoanFilter
     view_perm = "credits.view_loan"
 
-    def get_queryset(self) -> QuerySet[Loan]:
+    def scoped_queryset(self) -> QuerySet[Loan]:
         return loans_for_list()
 
     def page_context(self, objects: list[Any]) -> dict[str, Any]:
@@ -70,7 +70,7 @@ class MonthlyCheckViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.MonthlyCheckFilter
     view_perm = "monitoring.view_checks"
 
-    def get_queryset(self) -> QuerySet[MonthlyCheck]:
+    def scoped_queryset(self) -> QuerySet[MonthlyCheck]:
         return MonthlyCheck.objects.filter(status=MonthlyCheck.Status.DONE).order_by("-as_of")
 
     def get_serializer_class(self) -> type[serializers.MonthlyCheckSerializer]:
