@@ -1,10 +1,14 @@
 """Every endpoint against every role: the answer on the list and on one of the role's own
 objects, 404 for a foreign quarter's object, no foreign rows in a list, the same for a token."""
 
+from io import StringIO
+
 import pytest
+from django.contrib import admin
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.models import Token, TokenProxy
 
 from tests.clients import client_for
 
@@ -130,3 +134,25 @@ def test_a_token_of_a_deactivated_user_is_refused(network, loans):
     network.advisor.save()
     client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
     assert client.get(reverse("api-loan-list")).status_code == 401
+
+
+def test_a_token_is_issued_on_the_command_line(network):
+    """No admin page lists the tokens (secrets); `drf_create_token EMAIL` issues one."""
+    out = StringIO()
+    call_command("drf_create_token", network.advisor.email, stdout=out)
+    token = Token.objects.get(user=network.advisor)
+    assert token.key in out.getvalue()
+    assert not admin.site.is_registered(TokenProxy)
+
+
+def test_the_api_root_lists_the_endpoints_for_signed_in_users(network):
+    assert Client().get(reverse("api-root")).status_code == 401
+    body = client_for(network.municipality_viewer).get(reverse("api-root")).json()
+    assert set(body) == {"municipalities", "quarters", "loans", "checks"}
+
+
+def test_the_api_answers_json_also_to_a_browser(network):
+    response = client_for(network.staff).get(
+        reverse("api-quarter-list"), HTTP_ACCEPT="text/html,application/xhtml+xml,*/*;q=0.8"
+    )
+    assert response["Content-Type"] == "application/json"
