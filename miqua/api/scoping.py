@@ -77,8 +77,10 @@ class ScopedViewSetMixin:
 
     def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
         if args and isinstance(args[0], Model | list | QuerySet):
-            objects = [args[0]] if isinstance(args[0], Model) else list(args[0])
-            args = (objects if not isinstance(args[0], Model) else args[0], *args[1:])
+            instance = args[0]
+            objects = [instance] if isinstance(instance, Model) else list(instance)
+            if not isinstance(instance, Model):
+                args = (objects, *args[1:])  # read once, for the context and the serializer
             context = self.get_serializer_context()  # type: ignore[attr-defined]
             context.update(self.page_context(objects))
             kwargs["context"] = context

@@ -10,6 +10,7 @@ from rest_framework import viewsets
 from credits.loan_page_selectors import loans_for_list
 from credits.loan_selectors import arrears_at
 from credits.models import Loan
+from miqua.accounts.scoping import visible_quarter_set
 from monitoring.models import MonthlyCheck
 from monitoring.selectors import rates_by_quarter
 from quarters.models import Municipality, Quarter
@@ -20,15 +21,17 @@ from .scoping import ScopedViewSetMixin
 
 
 class MunicipalityViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
-    """The municipalities with a quarter the user may see."""
+    """The municipalities with a quarter the user may see; every one for whoever sees every
+    quarter (a new municipality has none yet)."""
 
     serializer_class = serializers.MunicipalitySerializer
     view_perm = "quarters.view_quarter_page"
 
     def scoped_queryset(self) -> QuerySet[Municipality]:
-        return Municipality.objects.filter(
-            pk__in=Quarter.objects.values("municipality_id")
-        ).order_by("name")
+        municipalities = Municipality.objects.order_by("name")
+        if visible_quarter_set(self.request.user) is None:
+            return municipalities
+        return municipalities.filter(pk__in=Quarter.objects.values("municipality_id"))
 
     def perm_object(self, obj: Model) -> Model | None:
         return None  # lies in no quarter: the queryset holds it to the visible quarters

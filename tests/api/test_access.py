@@ -8,8 +8,10 @@ from django.contrib import admin
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django_scopes import scopes_disabled
 from rest_framework.authtoken.models import Token, TokenProxy
 
+from tests import factories
 from tests.clients import client_for
 
 ANONYMOUS = "anonymous"
@@ -110,6 +112,19 @@ def test_staff_see_every_quarter_and_loan(network, loans):
         network.foreign_quarter.pk,
     }
     assert _ids(client.get(reverse("api-loan-list"))) == {loans[0].pk, loans[1].pk}
+
+
+def test_staff_see_a_municipality_without_quarters_and_an_advisor_does_not(network):
+    with scopes_disabled():
+        new = factories.MunicipalityFactory(name="Hanau", slug="hanau")
+    staff = _ids(client_for(network.staff).get(reverse("api-municipality-list")))
+    advisor = _ids(client_for(network.advisor).get(reverse("api-municipality-list")))
+    assert staff == {
+        network.own_quarter.municipality_id,
+        network.foreign_quarter.municipality_id,
+        new.pk,
+    }
+    assert advisor == {network.own_quarter.municipality_id}
 
 
 def test_a_token_opens_the_advisors_quarters_and_no_more(network, loans):
