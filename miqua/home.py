@@ -15,7 +15,7 @@ from credits.models import Application, BankEntry
 from credits.workflow import OPEN_STATES
 from miqua.accounts.models import Role
 from monitoring import selectors as check_selectors
-from monitoring.contact_selectors import due_contacts
+from monitoring.contact_selectors import due_contact_count
 from monitoring.disrupted_selectors import disrupted_count
 from quarters import selectors as quarter_selectors
 
@@ -81,7 +81,7 @@ def _due_contact_count(request: HttpRequest) -> int | None:
     """For advisors and the back office: the borrowers due a contact (monitoring's worklist)."""
     if not request.user.has_perm("monitoring.view_contacts"):
         return None
-    return len(due_contacts(today=timezone.localdate()))
+    return due_contact_count(today=timezone.localdate())
 
 
 def _disrupted_loan_count(request: HttpRequest) -> int | None:

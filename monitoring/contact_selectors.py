@@ -58,31 +58,50 @@ def _last_contact(today: datetime.date) -> Subquery:
     )
 
 
-def due_contacts(*, today: datetime.date, loans: QuerySet[Loan] | None = None) -> list[DueContact]:
-    """The running loans whose borrower is due a contact on `today`: the disrupted ones first,
-    longest past due first, then the monthly ones, longest without contact first. Three
-    queries, whatever the number of loans."""
+def _due(
+    *, today: datetime.date, loans: QuerySet[Loan] | None
+) -> tuple[QuerySet[Loan], QuerySet[Loan]]:
+    """The running loans due a contact on `today`: the disrupted ones not heard from this week,
+    and the current ones not heard from since the start of the previous month."""
     running = (Loan.objects.all() if loans is None else loans).filter(
         status=Loan.Status.RUNNING, disbursed_on__lte=today
     )
     week_start = today - datetime.timedelta(days=WEEKLY_DAYS - 1)
-    disrupted = list(
+    weekly = (
         loans_in_arrears(day=today, loans=running)
-        .annotate(
-            contacted=_contacted_since(week_start, today), last_contact_on=_last_contact(today)
-        )
+        .annotate(contacted=_contacted_since(week_start, today))
         .filter(contacted=False)
-        .select_related("borrower", "quarter")
+    )
+    monthly = (
+        running.exclude(pk__in=loans_in_arrears(day=today, loans=running).values("pk"))
+        .annotate(contacted=_contacted_since(previous_month_start(today), today))
+        .filter(contacted=False)
+    )
+    return weekly, monthly
+
+
+def due_contact_count(*, today: datetime.date, loans: QuerySet[Loan] | None = None) -> int:
+    """How many borrowers' loans are due a contact: two COUNTs in the database, for the home
+    pages (the worklist reads the rows)."""
+    weekly, monthly = _due(today=today, loans=loans)
+    return weekly.count() + monthly.count()
+
+
+def due_contacts(*, today: datetime.date, loans: QuerySet[Loan] | None = None) -> list[DueContact]:
+    """The running loans whose borrower is due a contact on `today`: the disrupted ones first,
+    longest past due first, then the monthly ones, longest without contact first. Three
+    queries, whatever the number of loans."""
+    weekly_due, monthly_due = _due(today=today, loans=loans)
+    disrupted = list(
+        weekly_due.annotate(last_contact_on=_last_contact(today)).select_related(
+            "borrower", "quarter"
+        )
     )
     arrears = arrears_at(day=today, loans=Loan.objects.filter(pk__in=[x.pk for x in disrupted]))
     monthly = list(
-        running.exclude(pk__in=loans_in_arrears(day=today, loans=running).values("pk"))
-        .annotate(
-            contacted=_contacted_since(previous_month_start(today), today),
-            last_contact_on=_last_contact(today),
+        monthly_due.annotate(last_contact_on=_last_contact(today)).select_related(
+            "borrower", "quarter"
         )
-        .filter(contacted=False)
-        .select_related("borrower", "quarter")
     )
     weekly_rows = sorted(
         (

@@ -18,7 +18,7 @@ from credits.models import Borrower, Loan
 from miqua.accounts.scoping import user_scope
 from miqua.audit.models import AuditEntry
 from monitoring.contact_models import Contact
-from monitoring.contact_selectors import due_contacts
+from monitoring.contact_selectors import due_contact_count, due_contacts
 from monitoring.contact_services import contact_record
 from tests import factories
 from tests.clients import client_for
@@ -264,6 +264,35 @@ def test_disrupted_first_by_days_past_due_in_few_queries(network, second_staff):
         rows = due_contacts(today=today)
     assert len(rows) == 4 and all(row.weekly for row in rows)
     assert len(queries) <= 4
+
+
+def test_the_count_of_due_contacts_is_counted_by_the_database(network, second_staff):
+    # One disrupted loan (weekly), one paid up (monthly), one paid up and heard from (not due).
+    weekly, monthly, heard = (_loan(network, second_staff, number=n) for n in ("C-1", "C-2", "C-3"))
+    today = _first_due(weekly) + datetime.timedelta(days=3)
+    for loan in (monthly, heard):
+        with scopes_disabled():
+            first = loan.instalments.filter(is_current=True).order_by("due_on").first()
+            loan_services.payment_record(
+                loan=loan,
+                amount=first.interest + first.principal,
+                value_date=first.due_on,
+                actor=network.staff,
+                today=first.due_on,
+            )
+    _contact(heard, today, network.advisor)
+    with user_scope(network.advisor):
+        rows = due_contacts(today=today)
+        with CaptureQueriesContext(connection) as queries:
+            count = due_contact_count(today=today)
+    assert {(row.loan.contract_number, row.weekly) for row in rows} == {
+        ("C-1", True),
+        ("C-2", False),
+    }
+    assert count == 2
+    assert len(queries) == 2
+    with user_scope(network.foreign_advisor):
+        assert due_contact_count(today=today) == 0
 
 
 def test_a_loan_outside_the_quarters_is_due_for_staff_only(network, second_staff):
