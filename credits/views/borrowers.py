@@ -8,24 +8,20 @@ form with its errors again.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from .. import extensions, selectors
 from ..models import Borrower
+from .access import object_for
+from .detail import missing_mark
 
 
 def borrower_for(request: HttpRequest, pk: int, *, perm: str) -> Borrower:
     """Scoped first (404), then the right (403)."""
-    borrower = get_object_or_404(Borrower.objects.select_related("quarter__municipality"), pk=pk)
-    if not request.user.has_perm(perm, borrower):
-        raise PermissionDenied
-    return borrower
+    return object_for(request, Borrower.objects.select_related("quarter__municipality"), pk, perm)
 
 
 def render_borrower_detail(
@@ -37,7 +33,7 @@ def render_borrower_detail(
     today = timezone.localdate()
     overview = selectors.borrower_overview(borrower=borrower, today=today)
     context: dict[str, object] = {
-        "missing": format_html('<span class="muted">{}</span>', _("not entered yet")),
+        "missing": missing_mark(),
         "borrower": borrower,
         "today": today,
         "applications": overview.applications,

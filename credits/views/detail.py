@@ -129,6 +129,11 @@ def workflow_context(
     }
 
 
+def missing_mark() -> str:
+    """What the facts of a person or business show for a field left empty."""
+    return format_html('<span class="muted">{}</span>', _("not entered yet"))
+
+
 def render_application_detail(
     request: HttpRequest, application: Application, *, status: int = 200, **overrides: object
 ) -> HttpResponse:
@@ -136,7 +141,7 @@ def render_application_detail(
     can show its bound form with errors again (`guarantee_form=form`, `document_form=form`)."""
     borrower = application.borrower
     context: dict[str, object] = {
-        "missing": format_html('<span class="muted">{}</span>', _("not entered yet")),
+        "missing": missing_mark(),
         "application": application,
         "borrower": borrower,
         "can_change": request.user.has_perm("credits.change_application", application),

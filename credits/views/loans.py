@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,22 +42,21 @@ from ..models import Application, CapacityReservation, Loan, LoanProduct
 from ..outside_loans import outside_loan_record
 from ..schedule import effective_annual_rate
 from ..workflow import APPROVED_STATES
-from .access import application_for
+from .access import application_for, object_for
 
 PAGE_SIZE = 25
 
 
 def loan_for(request: HttpRequest, pk: int, *, perm: str) -> Loan:
     """Scoped first (404), then the right (403)."""
-    loan = get_object_or_404(
+    return object_for(
+        request,
         Loan.objects.select_related(
             "borrower", "quarter__municipality", "application", "recorded_by", "confirmed_by"
         ),
-        pk=pk,
+        pk,
+        perm,
     )
-    if not request.user.has_perm(perm, loan):
-        raise PermissionDenied
-    return loan
 
 
 def iban_formatted(iban: str) -> str:

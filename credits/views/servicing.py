@@ -31,19 +31,19 @@ from ..servicing_forms import (
     ReschedulingForm,
 )
 from ..servicing_selectors import payoff_amount, schedule_versions
+from .access import object_for
 
 
 def loan_for(request: HttpRequest, pk: int, *, perm: str) -> Loan:
     """Scoped first (a foreign quarter's loan does not exist for the user: 404), then the
-    right (403)."""
-    loan = get_object_or_404(
-        Loan.objects.select_related("borrower", "quarter", "application"), pk=pk
+    rights: to see the loan and `perm` (403)."""
+    return object_for(
+        request,
+        Loan.objects.select_related("borrower", "quarter", "application"),
+        pk,
+        "credits.view_loan",
+        perm,
     )
-    if not request.user.has_perm("credits.view_loan", loan):
-        raise PermissionDenied
-    if not request.user.has_perm(perm, loan):
-        raise PermissionDenied
-    return loan
 
 
 def loan_url(loan: Loan) -> str:
