@@ -94,15 +94,18 @@ def arrears_at(*, day: datetime.date, loans: QuerySet[Loan] | None = None) -> di
 
     An instalment due on `day` itself counts as due (the check on the 15th asks for due and
     unpaid instalments); one settled later than `day` counts with what was unpaid on `day`."""
-    rows = arrears_rows(day=day, loans=loans)
     return {
-        row["loan_id"]: Arrears(
-            amount=quantize_eur(row["amount"]),
-            oldest_due_on=row["oldest"],
-            days_past_due=(day - row["oldest"]).days,
-        )
-        for row in rows
+        row["loan_id"]: arrears_of_row(row, day=day) for row in arrears_rows(day=day, loans=loans)
     }
+
+
+def arrears_of_row(row: dict, *, day: datetime.date) -> Arrears:
+    """One row of `arrears_rows` as the loan's arrears on `day`."""
+    return Arrears(
+        amount=quantize_eur(row["amount"]),
+        oldest_due_on=row["oldest"],
+        days_past_due=(day - row["oldest"]).days,
+    )
 
 
 def loans_in_arrears(*, day: datetime.date, loans: QuerySet[Loan] | None = None) -> QuerySet[Loan]:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from miqua.forms import DateField
 
-from .quality_services import MEASURE_MAX
+from .check_models import MEASURE_MAX
 
 # No check reaches further back than the network itself.
 EARLIEST_START = datetime.date(2000, 1, 1)

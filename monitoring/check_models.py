@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
+# The longest quality measure, in characters (the form and the service check it too).
+MEASURE_MAX = 4000
 # The portfolio's one row of CheckSettings.
 CHECK_SETTINGS_PK = 1
 
@@ -147,7 +149,7 @@ class QualityMeasure(models.Model):
         on_delete=models.CASCADE,
         related_name="measures",
     )
-    text = models.TextField(_("measure"), max_length=4000)
+    text = models.TextField(_("measure"), max_length=MEASURE_MAX)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),

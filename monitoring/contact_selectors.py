@@ -10,7 +10,7 @@ the loans of their quarters, the back office every loan, those outside the quart
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Exists, Max, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from credits.loan_selectors import arrears_at, loans_in_arrears
 from credits.models import Loan
@@ -47,14 +47,13 @@ def _contacted_since(day: datetime.date, today: datetime.date) -> Exists:
     )
 
 
-def _last_contact(today: datetime.date) -> Subquery:
+def last_contact(today: datetime.date, field: str = "contacted_on") -> Subquery:
+    """`field` of the borrower's latest contact up to `today`, for an outer loan query."""
     return Subquery(
         _contacts()
         .filter(borrower_id=OuterRef("borrower_id"), contacted_on__lte=today)
-        .order_by()
-        .values("borrower_id")
-        .annotate(last=Max("contacted_on"))
-        .values("last")[:1]
+        .order_by("-contacted_on", "-pk")
+        .values(field)[:1]
     )
 
 
@@ -93,13 +92,13 @@ def due_contacts(*, today: datetime.date, loans: QuerySet[Loan] | None = None) -
     queries, whatever the number of loans."""
     weekly_due, monthly_due = _due(today=today, loans=loans)
     disrupted = list(
-        weekly_due.annotate(last_contact_on=_last_contact(today)).select_related(
+        weekly_due.annotate(last_contact_on=last_contact(today)).select_related(
             "borrower", "quarter"
         )
     )
     arrears = arrears_at(day=today, loans=Loan.objects.filter(pk__in=[x.pk for x in disrupted]))
     monthly = list(
-        monthly_due.annotate(last_contact_on=_last_contact(today)).select_related(
+        monthly_due.annotate(last_contact_on=last_contact(today)).select_related(
             "borrower", "quarter"
         )
     )

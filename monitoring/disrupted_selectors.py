@@ -5,12 +5,12 @@ quarters' loans, the back office every loan, those outside the quarters included
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 
-from credits.loan_selectors import Arrears, arrears_at, loans_in_arrears
+from credits.loan_selectors import Arrears, arrears_of_row, arrears_rows, loans_in_arrears
 from credits.models import Loan
 
-from .contact_models import Contact
+from .contact_selectors import last_contact
 
 
 @dataclass(frozen=True)
@@ -22,13 +22,12 @@ class DisruptedLoan:
     next_step_on: datetime.date | None
 
 
-def disrupted_order(*, today: datetime.date, loans: QuerySet[Loan]) -> list[tuple[int, Arrears]]:
-    """The running loans of `loans` in arrears on `today` with their arrears, longest past due
-    first (then the larger amount, then the older loan). One query, whatever the number of
-    loans: the list is ordered in Python so that a page of it can be loaded on its own."""
-    arrears = arrears_at(day=today, loans=loans.filter(status=Loan.Status.RUNNING))
-    return sorted(
-        arrears.items(), key=lambda item: (-item[1].days_past_due, -item[1].amount, item[0])
+def disrupted_order(*, today: datetime.date, loans: QuerySet[Loan]) -> QuerySet:
+    """The running loans of `loans` in arrears on `today` (rows of `arrears_rows`), longest
+    past due first, then the larger amount, then the older loan. Ordered by the database, so
+    a page of it is read on its own (a COUNT and a LIMIT), whatever the number of loans."""
+    return arrears_rows(day=today, loans=loans.filter(status=Loan.Status.RUNNING)).order_by(
+        "oldest", "-amount", "loan_id"
     )
 
 
@@ -39,39 +38,27 @@ def disrupted_count(*, today: datetime.date) -> int:
     ).count()
 
 
-def _last_contact(today: datetime.date, field: str) -> Subquery:
-    # The base manager: the loans are already the scope's, and a borrower's contacts lie in
-    # the borrower's quarter.
-    return Subquery(
-        Contact._base_manager.filter(borrower_id=OuterRef("borrower_id"), contacted_on__lte=today)
-        .order_by("-contacted_on", "-pk")
-        .values(field)[:1]
-    )
-
-
-def disrupted_rows(
-    *, today: datetime.date, entries: list[tuple[int, Arrears]]
-) -> list[DisruptedLoan]:
+def disrupted_rows(*, today: datetime.date, entries: list[dict]) -> list[DisruptedLoan]:
     """The rows of `entries` (a page of `disrupted_order`), in that order: one query for the
     loans with their borrower, quarter and last contact."""
     loans = {
         loan.pk: loan
-        for loan in Loan.objects.filter(pk__in=[pk for pk, _arrears in entries])
+        for loan in Loan.objects.filter(pk__in=[row["loan_id"] for row in entries])
         .select_related("borrower", "quarter__municipality")
         .annotate(
-            last_contact_on=_last_contact(today, "contacted_on"),
-            last_next_step=_last_contact(today, "next_step"),
-            last_next_step_on=_last_contact(today, "next_step_on"),
+            last_contact_on=last_contact(today, "contacted_on"),
+            last_next_step=last_contact(today, "next_step"),
+            last_next_step_on=last_contact(today, "next_step_on"),
         )
     }
     return [
         DisruptedLoan(
             loan=loan,
-            arrears=arrears,
+            arrears=arrears_of_row(row, day=today),
             last_contact_on=loan.last_contact_on,
             next_step=loan.last_next_step or "",
             next_step_on=loan.last_next_step_on,
         )
-        for pk, arrears in entries
-        if (loan := loans.get(pk)) is not None
+        for row in entries
+        if (loan := loans.get(row["loan_id"])) is not None
     ]

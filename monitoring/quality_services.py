@@ -13,10 +13,9 @@ from miqua.accounts.models import User
 from miqua.accounts.predicates import require_perm
 from miqua.audit.services import audit_record
 
-from .check_models import CHECK_SETTINGS_PK
+from .check_models import CHECK_SETTINGS_PK, MEASURE_MAX
 from .models import CheckSettings, MonthlyCheck, QualityMeasure
 
-MEASURE_MAX = 4000
 STANDARD_MAX = Decimal("100")
 
 
