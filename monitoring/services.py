@@ -22,9 +22,8 @@ from miqua.accounts.predicates import require_perm
 from miqua.audit.services import audit_record
 from miqua.money import quantize_eur
 
-from .check_models import CHECK_SETTINGS_PK
-from .models import CheckSettings, LoanSnapshot, MonthlyCheck, QuarterRate
-from .selectors import above_standard
+from .models import LoanSnapshot, MonthlyCheck, QuarterRate
+from .selectors import above_standard, check_settings
 
 CHECK_DAY = 15
 DEFAULT_STANDARD_PERCENT = Decimal("10.00")
@@ -33,22 +32,11 @@ DEFAULT_STANDARD_PERCENT = Decimal("10.00")
 def disruption_standard_percent() -> Decimal:
     """The share of disrupted loans above which a month requires quality measures: as staff
     set it (`CheckSettings`), else the Django setting MIQUA_DISRUPTION_STANDARD_PERCENT."""
-    kept = CheckSettings.objects.filter(pk=CHECK_SETTINGS_PK).values_list(
-        "standard_percent", flat=True
-    )
-    for standard in kept:
-        return standard
+    kept = check_settings()
+    if kept is not None:
+        return kept.standard_percent
     return Decimal(
         str(getattr(settings, "MIQUA_DISRUPTION_STANDARD_PERCENT", DEFAULT_STANDARD_PERCENT))
-    )
-
-
-def settings_start_month() -> datetime.date | None:
-    """The month staff set for the catch-up to start from when no check is recorded yet."""
-    return (
-        CheckSettings.objects.filter(pk=CHECK_SETTINGS_PK)
-        .values_list("start_month", flat=True)
-        .first()
     )
 
 
@@ -168,7 +156,8 @@ def monthly_checks_catch_up(
             MonthlyCheck.objects.filter(status=MonthlyCheck.Status.DONE).order_by("-as_of").first()
         )
         if last is None and start is None:
-            start = settings_start_month()
+            kept = check_settings()
+            start = kept.start_month if kept is not None else None
         if last is not None:
             day = _add_month(last.as_of)
         elif start is not None:
