@@ -1,7 +1,7 @@
 """Who may do what in monitoring (django-rules). Each rule is registered with `add_rule`,
 which adds the quarter check."""
 
-from miqua.accounts.predicates import add_rule, is_advisor, is_network_staff
+from miqua.accounts.predicates import add_rule, is_advisor, is_municipality_viewer, is_network_staff
 
 # Running the monthly check by hand (the schedule and the command run it without a user).
 add_rule("monitoring.run_monthly_check", is_network_staff)
@@ -19,3 +19,8 @@ add_rule("monitoring.view_contact_menu", is_advisor)
 add_rule("monitoring.view_checks", is_advisor | is_network_staff)
 add_rule("monitoring.record_quality_measure", is_network_staff)
 add_rule("monitoring.change_check_settings", is_network_staff)
+
+# The municipality dashboard and its report: aggregates of a municipality's quarters, for its
+# municipality viewers and the back office. Asked about each quarter of the municipality (the
+# quarter check of add_rule): a municipality is shown to whoever may see every quarter of it.
+add_rule("monitoring.view_municipality_dashboard", is_municipality_viewer | is_network_staff)

@@ -2,7 +2,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from . import check_views, contact_views
+from . import check_views, contact_views, municipality_views
 
 
 class IsoDateConverter:
@@ -45,5 +45,16 @@ urlpatterns = [
         "monitoring/measures/<int:pk>/close/",
         check_views.quality_measure_close_view,
         name="quality_measure_close",
+    ),
+    # The municipality's dashboard and its report for the council
+    path(
+        "monitoring/municipalities/<int:pk>/",
+        municipality_views.municipality_dashboard_view,
+        name="municipality_dashboard",
+    ),
+    path(
+        "monitoring/municipalities/<int:pk>/report.pdf",
+        municipality_views.municipality_report,
+        name="municipality_report",
     ),
 ]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -297,6 +297,10 @@ REQUESTS: dict[str, Request] = {
     "quality_measure_close": Request(kwargs=_measure, method="post"),
     # allauth's pages with a key in the path: a bad key is their own business, not ours.
     "account_confirm_email": Request(kwargs=lambda t: {"key": "not-a-key"}),
+    "municipality_dashboard": Request(kwargs=lambda t: {"pk": t.quarter.municipality_id}),
+    "municipality_report": Request(
+        kwargs=lambda t: {"pk": t.quarter.municipality_id}, data=lambda t: {"year": "2025"}
+    ),
     "account_reset_password_from_key": Request(
         kwargs=lambda t: {"uidb36": "zz", "key": "not-a-key"}
     ),
@@ -410,6 +414,11 @@ PAGES: dict[str, tuple[Expected, Expected, Expected, Expected, Expected, Expecte
     "check_detail":           (LOGIN,    200,         403,      403,         200,       200),
     "quality_measure_record": (LOGIN,    403,         403,      403,         MEASURES,  MEASURES),
     "quality_measure_close":  (LOGIN,    403,         403,      403,         MEASURES,  MEASURES),
+    # The municipality's dashboard and report: aggregates for its viewers and the back office.
+    # A municipality is out of sight (404) unless every quarter of it is seen: an advisor or a
+    # committee member sees one quarter of the city at most.
+    "municipality_dashboard": (LOGIN,    404,         404,      200,         200,       200),
+    "municipality_report":    (LOGIN,    404,         404,      200,         200,       200),
 }
 
 # allauth's pages answer every signed-in role alike. There is no public sign-up: the sign-up
@@ -551,6 +560,8 @@ def _ask(role: str, network: Network, name: str, target: Target) -> tuple[str, A
     same quarter (nothing closed, submitted or removed by an earlier one)."""
     request = REQUESTS.get(name, Request())
     url = reverse(name, kwargs=request.kwargs(target) if request.kwargs else {})
+    if request.method == "get" and request.data:
+        url += "?" + urlencode(request.data(target))  # a GET form's fields, in its URL
     with transaction.atomic():
         client = Client()
         if role != ANONYMOUS:

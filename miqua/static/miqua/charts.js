@@ -1,6 +1,7 @@
 /* MIQUA charts: progressive enhancement of figure tables (issue 11).
  *
- * For every <table data-chart="line"> a Chart.js line chart is drawn in a <canvas> inserted
+ * For every <table data-chart="line"> (or "bar": counts per year, say) a Chart.js chart of that
+ * type is drawn in a <canvas> inserted
  * before the table (or before its scrolling box, class "chart-table"); the table itself stays,
  * visible, for screen readers, print and anyone who would rather read. The x labels are the
  * first cell of each body row (already formatted by the server, e.g. German dates); every
@@ -93,8 +94,13 @@
     var reduceMotion =
       window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var colour = 0;
+    var type = table.getAttribute("data-chart") === "bar" ? "bar" : "line";
+    var legend =
+      type === "line"
+        ? { labels: { usePointStyle: true, pointStyle: "line", pointStyleWidth: 28 } }
+        : {};
     new window.Chart(canvas, {
-      type: "line",
+      type: type,
       data: {
         labels: data.labels,
         datasets: data.series.map(function (s) {
@@ -131,7 +137,7 @@
         },
         plugins: {
           // A short line in the legend, dashed for the standard, as in the chart.
-          legend: { labels: { usePointStyle: true, pointStyle: "line", pointStyleWidth: 28 } },
+          legend: legend,
           tooltip: {
             callbacks: {
               label: function (ctx) {
@@ -148,7 +154,7 @@
     if (typeof window.Chart === "undefined") {
       return; // Chart.js did not load: the tables remain, which is all a reader needs.
     }
-    Array.prototype.forEach.call(document.querySelectorAll('table[data-chart="line"]'), draw);
+    Array.prototype.forEach.call(document.querySelectorAll('table[data-chart="line"], table[data-chart="bar"]'), draw);
   }
 
   if (document.readyState === "loading") {
