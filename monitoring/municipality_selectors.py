@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from credits.loan_selectors import PAID_OUT_STATES
 from credits.models import Application, CapacityReservation, Loan
 from miqua.accounts.scoping import visible_quarter_set
+from miqua.money import quantize_eur
 from quarters.models import Municipality, Quarter
 from quarters.selectors import quarter_overviews
 
@@ -142,6 +143,8 @@ def _across(values: Sequence[int], total: int) -> list[Figure]:
 def _like(values: Sequence[Decimal | int], kind: Kind, base: Sequence[Figure]) -> list[Figure]:
     """Figures derived from the groups of `base` (a sum of their money, their jobs): shown
     where `base` is."""
+    if kind == Kind.EUR:  # SQLite's sums lose the places
+        values = [quantize_eur(Decimal(v)) for v in values]
     return [Figure(v, State.EXACT, kind).like(b) for v, b in zip(values, base, strict=True)]
 
 

@@ -127,3 +127,104 @@ class MonthlyCheckDetailSerializer(MonthlyCheckSerializer):
     def get_rates(self, check: MonthlyCheck) -> list[dict[str, Any]]:
         """The rates of the quarters the user sees (the scope), loans outside the quarters last."""
         return RateSerializer(self.context["rates"], many=True).data
+
+
+# --- The municipality dashboard (monitoring/municipality_selectors.py) -------------------------
+
+FIGURE_DESCRIPTION = (
+    "A figure held to the small-number rule: a count as an integer, money and percentages as "
+    'decimal strings ("20000.00", "12.5"); the string "< 3" where it is drawn from 1 or 2 '
+    "people (never the number); null where it is hidden so that a small figure cannot be "
+    'worked out from the total (shown as "x" on the page).'
+)
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "integer"}, {"type": "string"}],
+        "nullable": True,
+        "description": FIGURE_DESCRIPTION,
+    }
+)
+class FigureField(serializers.Field):
+    """A `monitoring.suppression.Figure` (or the `index`-th of a list of them) as the API
+    shows it: `Figure.api_value`."""
+
+    def __init__(self, *, index: int | None = None, **kwargs: Any) -> None:
+        self.index = index
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        figure = value if self.index is None else value[self.index]
+        return figure.api_value
+
+
+FIGURE_SCHEMA = {"oneOf": [{"type": "integer"}, {"type": "string"}], "nullable": True}
+
+
+@extend_schema_field({"type": "array", "items": FIGURE_SCHEMA, "description": FIGURE_DESCRIPTION})
+class FigureListField(serializers.Field):
+    """A list of figures, each as `FigureField` shows it."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> list[Any]:
+        return [figure.api_value for figure in value]
+
+
+class FigureRowSerializer(serializers.Serializer):
+    """One figure for each quarter (in the order of `quarters`), the total last."""
+
+    key = serializers.CharField()
+    label = serializers.CharField()
+    values = FigureListField(source="figures")
+
+
+class TotalRowSerializer(serializers.Serializer):
+    """One figure of the municipality as a whole (a status, an outcome, a trade)."""
+
+    key = serializers.CharField()
+    label = serializers.CharField()
+    value = FigureField(source="total")
+
+
+class YearSerializer(serializers.Serializer):
+    """A year's applications, loans paid out and their volume; the last row ("Total") the sum."""
+
+    year = serializers.CharField(source="label")
+    applications = FigureField(source="figures", index=0)
+    loans = FigureField(source="figures", index=1)
+    volume = FigureField(source="figures", index=2)
+
+
+class RateMonthSerializer(serializers.Serializer):
+    as_of = serializers.DateField()
+    rate = FigureField()
+    standard = serializers.DecimalField(max_digits=5, decimal_places=2)
+
+
+class QuarterNameSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+
+
+class MunicipalityDashboardSerializer(serializers.Serializer):
+    """The municipality dashboard's figures, aggregates only. Every figure is held to the
+    small-number rule (see `FigureField`): the same figures as the page and the PDF report."""
+
+    municipality = MunicipalitySerializer()
+    period_start = serializers.DateField(source="period.start", allow_null=True)
+    period_end = serializers.DateField(source="period.end", allow_null=True)
+    quarters = QuarterNameSerializer(many=True)
+    by_quarter = FigureRowSerializer(many=True)
+    fund = FigureRowSerializer(many=True)
+    statuses = TotalRowSerializer(many=True)
+    outcomes = TotalRowSerializer(many=True)
+    stages = TotalRowSerializer(many=True)
+    trades = TotalRowSerializer(many=True)
+    years = YearSerializer(many=True)
+    rate_history = RateMonthSerializer(many=True)
+    latest_as_of = serializers.DateField(allow_null=True)

@@ -13,6 +13,11 @@ router.register("municipalities", views.MunicipalityViewSet, basename="api-munic
 router.register("quarters", views.QuarterViewSet, basename="api-quarter")
 router.register("loans", views.LoanViewSet, basename="api-loan")
 router.register("checks", views.MonthlyCheckViewSet, basename="api-check")
+router.register(
+    "dashboard/municipalities",
+    views.MunicipalityDashboardViewSet,
+    basename="api-dashboard-municipality",
+)
 
 urlpatterns = [
     path("v1/", include(router.urls)),
