@@ -17,6 +17,7 @@ from miqua.accounts.models import Role
 from monitoring import selectors as check_selectors
 from monitoring.contact_selectors import due_contact_count
 from monitoring.disrupted_selectors import disrupted_count
+from monitoring.municipality_selectors import fund_use_by_quarter
 from quarters import selectors as quarter_selectors
 
 
@@ -34,11 +35,17 @@ def home(request: HttpRequest) -> HttpResponse:
             ]
         return render(request, "home/home_committee.html", {"memberships": memberships})
     overviews = quarter_selectors.quarter_overviews()
+    # A municipality viewer sees the funds' use as their dashboard does: held to the
+    # small-number rule (the use of a quarter with one or two loans is their debt).
+    fund_use = (
+        fund_use_by_quarter(overviews=overviews) if user.role == Role.MUNICIPALITY_VIEWER else {}
+    )
     return render(
         request,
         "home/home.html",
         {
             "overviews": overviews,
+            "cards": [(o, fund_use.get(o.quarter.pk)) for o in overviews],
             "totals": quarter_selectors.totals_of(overviews),
             "application_counts": _application_counts(request),
             **_committee_work(request),

@@ -27,7 +27,7 @@ from credits.models import Application, CapacityReservation, Loan
 from miqua.accounts.scoping import visible_quarter_set
 from miqua.money import quantize_eur
 from quarters.models import Municipality, Quarter
-from quarters.selectors import quarter_overviews
+from quarters.selectors import QuarterOverview, quarter_overviews
 
 from .models import MonthlyCheck, QuarterRate
 from .suppression import Figure, Kind, State, apply_states, count, protect_parts, rate
@@ -169,7 +169,7 @@ def municipality_dashboard(
     ids = [q.pk for q in quarters]
     application_years = _applications(board, ids)
     _loans(board, ids, application_years)
-    _fund(board, quarters)
+    board.fund = fund_rows(overviews=quarter_overviews(quarters=quarters))  # type: ignore[arg-type]
     _disruption(board, ids)
     return board
 
@@ -332,12 +332,13 @@ def _spelling(label: str) -> str:
     return label[:1].upper() + label[1:].lower() if label.isupper() else label
 
 
-def _fund(board: Dashboard, quarters: list[Quarter]) -> None:
-    """Capital and capacity are the partners' (shown as they are); what the loans use of the
-    capacity is the outstanding principal of the borrowers and the approvals not yet paid out,
-    held to the small-number rule like any sum of theirs."""
-    ids = [q.pk for q in quarters]
-    overviews = quarter_overviews(quarters=quarters)  # type: ignore[arg-type]
+def fund_rows(*, overviews: list[QuarterOverview]) -> list[Row]:
+    """The liability funds of the quarters of `overviews` (a municipality's), one column each
+    and the total. Capital and capacity are the partners' (shown as they are); what the loans
+    use of the capacity is the outstanding principal of the borrowers and the approvals not
+    yet paid out, held to the small-number rule like any sum of theirs. The municipality
+    viewer's home shows the same figures (so that neither page completes the other)."""
+    ids = [o.quarter.pk for o in overviews]
     people: dict[int, int] = defaultdict(int)
     for row in (
         Loan.objects.filter(quarter_id__in=ids, status=Loan.Status.RUNNING)
@@ -362,7 +363,7 @@ def _fund(board: Dashboard, quarters: list[Quarter]) -> None:
 
     users = _across([people[i] for i in ids], sum(people.values()))
     exact = [Figure(None, State.EXACT)] * (len(ids) + 1)
-    board.fund = [
+    return [
         Row(
             _("Paid-in liability capital"),
             _like(column("paid_in_capital"), Kind.EUR, exact),
@@ -376,6 +377,12 @@ def _fund(board: Dashboard, quarters: list[Quarter]) -> None:
             "available",
         ),
     ]
+
+
+def fund_use_by_quarter(*, overviews: list[QuarterOverview]) -> dict[int, tuple[Figure, Figure]]:
+    """Each quarter's capacity used and available as `fund_rows` shows them."""
+    rows = {row.key: row.figures for row in fund_rows(overviews=overviews)}
+    return {o.quarter.pk: (rows["used"][i], rows["available"][i]) for i, o in enumerate(overviews)}
 
 
 def _disruption(board: Dashboard, ids: list[int]) -> None:

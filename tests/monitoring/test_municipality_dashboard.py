@@ -233,3 +233,19 @@ def test_the_queries_do_not_grow_with_the_loans(network, city):
     with CaptureQueriesContext(connection) as report:
         client.get(_url(network, "municipality_report") + "?year=2012")
     assert len(report) <= len(five)
+
+
+def test_the_viewers_home_and_quarter_page_hold_the_funds_use_to_the_rule_too(network, city):
+    """One running loan of 4.000 € in Östliche Innenstadt: its fund's use is that borrower's
+    debt. The dashboard says "< 3"; the viewer's home and quarter page must not say more."""
+    viewer = client_for(network.municipality_viewer)
+    assert _cells(_page(network), "fund")["used"] == ["0,00 €", "< 3", "< 3"]
+    home = html.unescape(viewer.get(reverse("home")).content.decode())
+    quarter = reverse("quarter_detail", args=[network.own_quarter.slug])
+    page = viewer.get(quarter).content.decode()
+    for shown in (home, page):
+        assert "4.000,00" not in shown
+        assert "46.000,00" not in shown  # the capacity left: 50.000 less the 4.000
+    assert "< 3" in home
+    # The back office sees the fund's figures as they are.
+    assert "4.000,00" in client_for(network.staff).get(quarter).content.decode()
