@@ -13,7 +13,7 @@ one person's several loans would matter most, count their borrowers.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -123,11 +123,6 @@ def dashboard_municipality(*, user: object, pk: int) -> tuple[Municipality, list
     ):
         return None
     return municipality, quarters
-
-
-def dashboard_municipalities() -> QuerySet[Municipality]:
-    """The municipalities for the back office's picker (staff see every quarter)."""
-    return Municipality.objects.order_by("name")
 
 
 # --- The figures ------------------------------------------------------------------------------
@@ -433,7 +428,3 @@ def _disruption(board: Dashboard, ids: list[int]) -> None:
 def quarter_labels(board: Dashboard) -> list[str]:
     """The column heads of the per-quarter tables: each quarter, then the total."""
     return [q.name for q in board.quarters] + [str(_("Total"))]
-
-
-def flatten(rows: Iterable[Row]) -> dict[str, list[Figure]]:
-    return {row.key: row.figures for row in rows}
