@@ -62,7 +62,8 @@ urlpatterns = [
     path("statements/<int:pk>/", banking.statement_detail, name="statement_detail"),
     path("statements/review/", banking.review_queue, name="review_queue"),
     path("statements/entries/<int:pk>/", banking.entry_review, name="entry_review"),
-    # Loans (the loan pages): list (format=csv: its file), a loan's page and PDFs, payout, confirmation, payment.
+    # Loans: the list (format=csv: its file), a loan's page and PDFs, payout, confirmation,
+    # payment.
     path("loans/", loans.loan_list, name="loan_list"),
     path("loans/outside/new/", loans.loan_record_outside, name="loan_record_outside"),
     path("loans/<int:pk>/", loans.loan_detail, name="loan_detail"),

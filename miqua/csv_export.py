@@ -26,8 +26,8 @@ from typing import Any, Generic, Protocol, TypeVar
 from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone, translation
-from django.utils.http import content_disposition_header
 from django.utils.functional import Promise
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django_scopes import get_scope, scope
 
@@ -129,7 +129,7 @@ def csv_lines(rows: Iterable[Row], columns: Sequence[Column[Row]]) -> Iterator[s
 
 
 def csv_filename(name: str | Promise, today: datetime.date | None = None) -> str:
-    """"Kredite-2012-09-15.csv": the list's name and the day, no character a file system or
+    """ "Kredite-2012-09-15.csv": the list's name and the day, no character a file system or
     a Content-Disposition header would stumble over."""
     day = today or timezone.localdate()
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in str(name))

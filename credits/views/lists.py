@@ -1,4 +1,5 @@
-"""The list of applications: advisors see their quarters', the back office every quarter's."""
+"""The list of applications: advisors see their quarters', the back office every quarter's;
+`format=csv` gives every row of the filtered list as a file."""
 
 from dataclasses import dataclass
 
@@ -7,9 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from miqua.csv_export import Column, csv_response, rows_of, wants_csv
 from quarters.models import Quarter
 
 from .. import selectors
@@ -48,6 +51,20 @@ def _status_tabs(counts: dict[str, int], selected: str) -> list[StatusTab]:
     return tabs
 
 
+# The list's columns, as the page shows them.
+COLUMNS: list[Column[Application]] = [
+    Column(_("Reference"), lambda a: a.reference),
+    Column(_("Borrower"), lambda a: a.borrower.full_name),
+    Column(_("Business"), lambda a: a.business_name),
+    Column(_("Quarter"), lambda a: a.quarter.name),
+    Column(_("Municipality"), lambda a: a.quarter.municipality.name),
+    Column(_("Amount"), lambda a: a.amount),
+    Column(_("Status"), lambda a: a.get_status_display()),
+    Column(_("Advisor"), lambda a: a.advisor.full_name or a.advisor.email if a.advisor else ""),
+    Column(_("Last change"), lambda a: timezone.localdate(a.updated_at)),
+]
+
+
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("credits.view_application"):
@@ -59,6 +76,8 @@ def application_list(request: HttpRequest) -> HttpResponse:
     if not several_quarters:
         # One quarter: nothing to choose, and the column would repeat the same name.
         del filterset.filters["quarter"]
+    if wants_csv(request):
+        return csv_response(rows=rows_of(filterset.qs), columns=COLUMNS, name=_("Applications"))
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.status_counts(applications=filterset.without_status())
     context = {

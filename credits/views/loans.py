@@ -30,8 +30,8 @@ from .. import extensions, loan_services
 from ..loan_filters import LoanFilter
 from ..loan_forms import LoanConfirmForm, LoanTermsForm, OutsideLoanForm, PaymentForm
 from ..loan_page_selectors import (
-    current_schedule,
     LoanRow,
+    current_schedule,
     loan_rows,
     loans_for_list,
     payment_rows,
@@ -103,7 +103,8 @@ def _loan_columns() -> list[Column[LoanRow]]:
             _("Arrears today"), lambda row: row.arrears.amount if row.arrears else Decimal("0.00")
         ),
         Column(
-            _("Oldest arrears due on"), lambda row: row.arrears.oldest_due_on if row.arrears else None
+            _("Oldest arrears due on"),
+            lambda row: row.arrears.oldest_due_on if row.arrears else None,
         ),
         Column(_("Days past due"), lambda row: row.arrears.days_past_due if row.arrears else None),
     ]
