@@ -10,6 +10,7 @@ While a ballot is open nobody sees how anyone voted, only that they did (a membe
 own vote); the choices and comments appear once the ballot is closed.
 """
 
+import itertools
 from typing import Any
 
 from django import forms
@@ -27,6 +28,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from miqua.csv_export import Column, csv_response, rows_of, wants_csv
 from miqua.forms import apply_validation_error
 
 from . import selectors, services
@@ -72,6 +74,20 @@ def _detail_url(ballot: Ballot, case: BallotCase | None = None) -> str:
 # --- The list ---------------------------------------------------------------------------------
 
 
+def _ballot_columns() -> list[Column[Ballot]]:
+    """The list's columns: the open ballots, then the closed ones, as the page shows them."""
+    return [
+        Column(_("Ballot"), lambda ballot: ballot.title),
+        Column(_("Committee"), lambda ballot: ballot.committee.name),
+        Column(_("Kind"), lambda ballot: ballot.get_kind_display()),
+        Column(_("Status"), lambda ballot: ballot.get_status_display()),
+        Column(_("Cases"), lambda ballot: ballot.case_count),  # type: ignore[attr-defined]
+        Column(_("Votes until"), lambda ballot: ballot.deadline),
+        Column(_("Meeting on"), lambda ballot: ballot.meeting_on),
+        Column(_("Closed on"), lambda ballot: ballot.closed_at),
+    ]
+
+
 @login_required
 @require_safe
 def ballot_list(request: HttpRequest) -> HttpResponse:
@@ -95,6 +111,12 @@ def ballot_list(request: HttpRequest) -> HttpResponse:
         # `committees.view_ballot`); a committee's ballots are few, so asking per ballot is fine.
         open_ballots = [b for b in open_ballots if user.has_perm("committees.view_ballot", b)]
         closed = [b for b in closed if user.has_perm("committees.view_ballot", b)]
+    if wants_csv(request):
+        return csv_response(
+            rows=itertools.chain(open_ballots, rows_of(closed)),
+            columns=_ballot_columns(),
+            name=_("Committee votes"),
+        )
     for ballot in open_ballots:
         ballot.may_vote = user.has_perm(
             "committees.vote", ballot
