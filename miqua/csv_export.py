@@ -88,22 +88,22 @@ class _Slicable(Protocol):
     def __getitem__(self, key: slice) -> Any: ...
 
 
-def batches(source: QuerySet | _Slicable, size: int = BATCH_SIZE) -> Iterator[list]:
+def batches(source: QuerySet | _Slicable | Sequence, size: int = BATCH_SIZE) -> Iterator[list]:
     """The rows of `source` in lists of at most `size`: a queryset through a server-side
     cursor (`iterator`, prefetches per batch), anything else a paginator could page (a
-    `count()` and slices, in a stable order) slice by slice."""
+    `count()` and slices, in a stable order) slice by slice; a list (already read) in slices too."""
     if isinstance(source, QuerySet):
         iterator = source.iterator(chunk_size=size)
         while batch := list(itertools.islice(iterator, size)):
             yield batch
         return
-    total = source.count()
+    total = len(source) if isinstance(source, list | tuple) else source.count()
     for start in range(0, total, size):
         yield list(source[start : start + size])
 
 
 def rows_of(
-    source: QuerySet | _Slicable,
+    source: QuerySet | _Slicable | Sequence,
     build: Callable[[list], Iterable[Row]] | None = None,
     size: int = BATCH_SIZE,
 ) -> Iterator[Row]:
