@@ -2,10 +2,13 @@
 their funds, the applications waiting, a committee member's open votes). It stands on top of
 the apps, so it may ask each of them."""
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from committees import selectors as committee_selectors
 from committees.selectors import current_memberships_of
@@ -14,6 +17,7 @@ from credits.loan_page_selectors import pending_payouts
 from credits.models import Application, BankEntry
 from credits.workflow import OPEN_STATES
 from miqua.accounts.models import Role
+from miqua.csv_export import Column, csv_response, wants_csv
 from monitoring import selectors as check_selectors
 from monitoring.contact_selectors import due_contact_count
 from monitoring.disrupted_selectors import disrupted_count
@@ -33,6 +37,8 @@ def home(request: HttpRequest) -> HttpResponse:
                 b for b in ballots if b["ballot"].committee_id == membership.committee_id
             ]
         return render(request, "home/home_committee.html", {"memberships": memberships})
+    if wants_csv(request):
+        return _overviews_csv()
     overviews = quarter_selectors.quarter_overviews()
     return render(
         request,
@@ -113,3 +119,24 @@ def _application_counts(request: HttpRequest) -> dict[str, int] | None:
         "prepared": counts.get(S.PREPARED, 0),
         "open": sum(counts.get(status, 0) for status in OPEN_STATES),
     }
+
+
+def _figure(name: str) -> Callable[[quarter_selectors.QuarterOverview], object]:
+    return lambda o: getattr(o.figures, name) if o.figures else None
+
+
+def _overviews_csv() -> HttpResponse:
+    """The quarters of the home page with their fund figures, as a file (figures of the funds
+    only, no person: the same for every role that has the page)."""
+    columns: list[Column[quarter_selectors.QuarterOverview]] = [
+        Column(_("Municipality"), lambda o: o.quarter.municipality.name),
+        Column(_("Quarter"), lambda o: o.quarter.name),
+        Column(_("Liability capital"), _figure("paid_in_capital")),
+        Column(_("Lending capacity"), _figure("lending_capacity")),
+        Column(_("Capacity used"), _figure("outstanding_exposure")),
+        Column(_("Available"), _figure("available_capacity")),
+        Column(_("Utilisation (%)"), _figure("utilisation_percent")),
+    ]
+    return csv_response(
+        rows=quarter_selectors.quarter_overviews(), columns=columns, name=_("Quarters")
+    )

@@ -137,3 +137,17 @@ def users(network: Network, n: int, quarter: Quarter | None = None) -> list[str]
         )
         keys.append(email)
     return keys
+
+
+def quarters(network: Network, n: int, quarter: Quarter | None = None) -> list[str]:
+    """n quarters with a fund and a contribution, in the municipality of `quarter` (else the
+    own quarter's)."""
+    municipality = (quarter or network.own_quarter).municipality
+    keys = []
+    for _ in range(n):
+        fund = factories.LiabilityFundFactory(
+            quarter__municipality=municipality, quarter__name=f"Quartier {next(_numbers):05d}"
+        )
+        factories.FundContributionFactory(fund=fund)
+        keys.append(fund.quarter.name)
+    return keys

@@ -112,6 +112,14 @@ EXPORTS = {
         5,
         scoped=False,
     ),
+    "quarters": ListExport(
+        "home",
+        list_rows.quarters,
+        "municipality_viewer",
+        (),
+        lambda c: [o.quarter.name for o in c["overviews"]],
+        1,
+    ),
     "users": ListExport(
         "user_list",
         list_rows.users,
@@ -230,3 +238,19 @@ def test_the_list_pages_link_their_file_with_the_filters(network):
     _build(EXPORTS["loans"], network, 1)
     page = client_for(network.advisor).get(reverse("loan_list"), {"status": "running", "page": "1"})
     assert 'href="?status=running&amp;format=csv"' in page.content.decode()
+
+
+def test_a_statements_entries_file_is_its_pages_entries(network):
+    from credits.models import BankStatement
+
+    with scopes_disabled():
+        list_rows.statements(network, 1)
+        statement = BankStatement.objects.get()
+    url = reverse("statement_detail", args=[statement.pk])
+    page = client_for(network.staff).get(url)
+    _header, *lines = _rows(client_for(network.staff).get(url, {"format": "csv"}))
+    assert [line[2] for line in lines] == [
+        row["entry"].counterparty_name for row in page.context["rows"]
+    ]
+    assert lines[0][5] == "150,00"
+    assert client_for(network.advisor).get(url, {"format": "csv"}).status_code == 404

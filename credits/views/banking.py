@@ -121,6 +121,20 @@ def _statement_columns() -> list[Column[BankStatement]]:
     ]
 
 
+def _entry_columns() -> list[Column[BankEntry]]:
+    """A statement's entries, as its page shows them (a debit's amount negative)."""
+    return [
+        Column(_("Booked"), lambda e: e.booking_date),
+        Column(_("Value date"), lambda e: e.value_date),
+        Column(_("Payer / payee"), lambda e: e.counterparty_name),
+        Column(_("IBAN"), lambda e: e.counterparty_iban),
+        Column(_("Remittance text"), lambda e: e.remittance),
+        Column(_("Amount"), lambda e: e.amount if e.is_credit else -e.amount),
+        Column(_("Status"), lambda e: e.get_status_display()),
+        Column(_("Loan"), lambda e: e.loan.contract_number if e.loan else ""),
+    ]
+
+
 def _review_columns() -> list[Column[BankEntry]]:
     """The queue's columns, as the page shows them."""
     return [
@@ -167,6 +181,12 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     counts = dict(
         statement.entries.values_list("status").annotate(n=Count("id")).values_list("status", "n")  # type: ignore[attr-defined]
     )
+    if wants_csv(request):
+        return csv_response(
+            rows=rows_of(entries),
+            columns=_entry_columns(),
+            name=statement.file_name.rsplit(".", 1)[0],
+        )
     page = Paginator(entries, ENTRIES_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
