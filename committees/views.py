@@ -28,7 +28,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from miqua.csv_export import Column, csv_response, rows_of, wants_csv
+from miqua.csv_export import Column, csv_response, labels, rows_of, wants_csv
 from miqua.forms import apply_validation_error
 
 from . import selectors, services
@@ -76,11 +76,12 @@ def _detail_url(ballot: Ballot, case: BallotCase | None = None) -> str:
 
 def _ballot_columns() -> list[Column[Ballot]]:
     """The list's columns: the open ballots, then the closed ones, as the page shows them."""
+    kind, status = labels(Ballot.Kind), labels(Ballot.Status)
     return [
         Column(_("Ballot"), lambda ballot: ballot.title),
         Column(_("Committee"), lambda ballot: ballot.committee.name),
-        Column(_("Kind"), lambda ballot: ballot.get_kind_display()),
-        Column(_("Status"), lambda ballot: ballot.get_status_display()),
+        Column(_("Kind"), lambda ballot: kind(ballot.kind)),
+        Column(_("Status"), lambda ballot: status(ballot.status)),
         Column(_("Cases"), lambda ballot: ballot.case_count),  # type: ignore[attr-defined]
         Column(_("Votes until"), lambda ballot: ballot.deadline),
         Column(_("Meeting on"), lambda ballot: ballot.meeting_on),

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, Protocol, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Choices, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -75,6 +75,13 @@ def cell(value: object) -> str:
     if isinstance(value, int | float):
         return str(value).replace(".", ",")
     return guard(str(value))
+
+
+def labels(choices: type[Choices]) -> Callable[[str], str]:
+    """The label of a choice, looked up in a dict made once in the request's language:
+    `get_FOO_display()` hashes the lazy choices on every call, a second of CPU for 30,000 rows."""
+    by_value = {str(value): str(label) for value, label in choices.choices}
+    return lambda value: by_value.get(value, value)
 
 
 def guard(text: str) -> str:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_scopes import scopes_disabled
 
-from miqua.csv_export import Column, csv_response, rows_of, wants_csv
+from miqua.csv_export import Column, csv_response, labels, rows_of, wants_csv
 from miqua.forms import apply_validation_error
 
 from ..banking import importer
@@ -102,9 +102,10 @@ def statement_upload(request: HttpRequest) -> HttpResponse:
 
 def _statement_columns() -> list[Column[BankStatement]]:
     """The list's columns, as the page shows them."""
+    file_format = labels(BankStatement.Format)
     return [
         Column(_("File"), lambda s: s.file_name),
-        Column(_("Format"), lambda s: s.get_file_format_display()),
+        Column(_("Format"), lambda s: file_format(s.file_format)),
         Column(_("Statement"), lambda s: s.statement_id),
         Column(_("From"), lambda s: s.period_from),
         Column(_("To"), lambda s: s.period_to),
@@ -123,6 +124,7 @@ def _statement_columns() -> list[Column[BankStatement]]:
 
 def _entry_columns() -> list[Column[BankEntry]]:
     """A statement's entries, as its page shows them (a debit's amount negative)."""
+    status = labels(BankEntry.Status)
     return [
         Column(_("Booked"), lambda e: e.booking_date),
         Column(_("Value date"), lambda e: e.value_date),
@@ -130,7 +132,7 @@ def _entry_columns() -> list[Column[BankEntry]]:
         Column(_("IBAN"), lambda e: e.counterparty_iban),
         Column(_("Remittance text"), lambda e: e.remittance),
         Column(_("Amount"), lambda e: e.amount if e.is_credit else -e.amount),
-        Column(_("Status"), lambda e: e.get_status_display()),
+        Column(_("Status"), lambda e: status(e.status)),
         Column(_("Loan"), lambda e: e.loan.contract_number if e.loan else ""),
     ]
 

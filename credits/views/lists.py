@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from miqua.csv_export import Column, csv_response, rows_of, wants_csv
+from miqua.csv_export import Column, csv_response, labels, rows_of, wants_csv
 from quarters.models import Quarter
 
 from .. import selectors
@@ -51,18 +51,35 @@ def _status_tabs(counts: dict[str, int], selected: str) -> list[StatusTab]:
     return tabs
 
 
-# The list's columns, as the page shows them.
-COLUMNS: list[Column[Application]] = [
-    Column(_("Reference"), lambda a: a.reference),
-    Column(_("Borrower"), lambda a: a.borrower.full_name),
-    Column(_("Business"), lambda a: a.business_name),
-    Column(_("Quarter"), lambda a: a.quarter.name),
-    Column(_("Municipality"), lambda a: a.quarter.municipality.name),
-    Column(_("Amount"), lambda a: a.amount),
-    Column(_("Status"), lambda a: a.get_status_display()),
-    Column(_("Advisor"), lambda a: a.advisor.full_name or a.advisor.email if a.advisor else ""),
-    Column(_("Last change"), lambda a: timezone.localdate(a.updated_at)),
-]
+# What the file reads of an application and its relations (not the long texts of the form).
+CSV_FIELDS = (
+    "business_name",
+    "amount",
+    "status",
+    "updated_at",
+    "quarter__name",
+    "quarter__municipality__name",
+    "borrower__first_name",
+    "borrower__last_name",
+    "advisor__full_name",
+    "advisor__email",
+)
+
+
+def _columns() -> list[Column[Application]]:
+    """The list's columns, as the page shows them (all quarters' columns: the file has room)."""
+    status = labels(Application.Status)
+    return [
+        Column(_("Reference"), lambda a: a.reference),
+        Column(_("Borrower"), lambda a: a.borrower.full_name),
+        Column(_("Business"), lambda a: a.business_name),
+        Column(_("Quarter"), lambda a: a.quarter.name),
+        Column(_("Municipality"), lambda a: a.quarter.municipality.name),
+        Column(_("Amount"), lambda a: a.amount),
+        Column(_("Status"), lambda a: status(a.status)),
+        Column(_("Advisor"), lambda a: a.advisor.full_name or a.advisor.email if a.advisor else ""),
+        Column(_("Last change"), lambda a: timezone.localdate(a.updated_at)),
+    ]
 
 
 @login_required
@@ -77,7 +94,9 @@ def application_list(request: HttpRequest) -> HttpResponse:
         # One quarter: nothing to choose, and the column would repeat the same name.
         del filterset.filters["quarter"]
     if wants_csv(request):
-        return csv_response(rows=rows_of(filterset.qs), columns=COLUMNS, name=_("Applications"))
+        return csv_response(
+            rows=rows_of(filterset.qs.only(*CSV_FIELDS)), columns=_columns(), name=_("Applications")
+        )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.status_counts(applications=filterset.without_status())
     context = {

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from miqua.audit.selectors import audit_trail_for
-from miqua.csv_export import Column, csv_response, rows_of, wants_csv
+from miqua.csv_export import Column, csv_response, labels, rows_of, wants_csv
 from miqua.forms import apply_validation_error
 from miqua.money import format_eur
 
@@ -78,6 +78,7 @@ def _filtered(request: HttpRequest, today: datetime.date) -> LoanFilter:
 
 def _loan_columns() -> list[Column[LoanRow]]:
     """The list's columns (the loan's terms besides: what its page shows the same roles)."""
+    status = labels(Loan.Status)
     return [
         Column(_("Contract number"), lambda row: row.loan.contract_number),
         Column(
@@ -93,7 +94,7 @@ def _loan_columns() -> list[Column[LoanRow]]:
             _("Municipality"),
             lambda row: row.loan.quarter.municipality.name if row.loan.quarter else "",
         ),
-        Column(_("Status"), lambda row: row.loan.get_status_display()),
+        Column(_("Status"), lambda row: status(row.loan.status)),
         Column(_("Paid out on"), lambda row: row.loan.disbursed_on),
         Column(_("Amount"), lambda row: row.loan.amount),
         Column(_("Interest rate p.a. (%)"), lambda row: row.loan.interest_rate),

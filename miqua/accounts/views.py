@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from miqua.csv_export import Column, csv_response, rows_of, wants_csv
+from miqua.csv_export import Column, csv_response, labels, rows_of, wants_csv
 from miqua.forms import apply_validation_error
 
 from . import services
@@ -45,10 +45,11 @@ def _account_status(user: User) -> str:
 
 def _user_columns() -> list[Column[User]]:
     """The list's columns, as the page shows them."""
+    role = labels(Role)
     return [
         Column(_("Name"), lambda u: u.full_name),
         Column(_("Email address"), lambda u: u.email),
-        Column(_("Role"), lambda u: u.get_role_display()),
+        Column(_("Role"), lambda u: role(u.role)),
         Column(_("Works for"), _works_for),
         Column(_("Status"), _account_status),
     ]
