@@ -113,18 +113,24 @@ def statements(network: Network, n: int, quarter: Quarter | None = None) -> list
             entry_count=1,
             new_count=1,
         )
-        BankEntry.objects.create(
-            statement=statement,
-            entry_key=f"rows-{number}",
-            booking_date=datetime.date(2025, 3, 4),
-            value_date=datetime.date(2025, 3, 4),
-            amount=Decimal("150.00"),
-            is_credit=True,
-            counterparty_name=f"Zahler {number:05d}",
-            status=BankEntry.Status.REVIEW,
-        )
+        review_entry(statement)
         keys.append(statement.file_name)
     return keys
+
+
+def review_entry(statement: BankStatement) -> BankEntry:
+    """A credit of 150 € on the statement that no loan was found for."""
+    number = next(_numbers)
+    return BankEntry.objects.create(
+        statement=statement,
+        entry_key=f"rows-{number}",
+        booking_date=datetime.date(2025, 3, 4),
+        value_date=datetime.date(2025, 3, 4),
+        amount=Decimal("150.00"),
+        is_credit=True,
+        counterparty_name=f"Zahler {number:05d}",
+        status=BankEntry.Status.REVIEW,
+    )
 
 
 def users(network: Network, n: int, quarter: Quarter | None = None) -> list[str]:

@@ -22,7 +22,7 @@ from django_scopes import scopes_disabled
 from committees import services as committee_services
 from committees.models import Ballot, BallotCase, Committee, Vote
 from credits import loan_services
-from credits.models import Application, BankEntry, BankStatement
+from credits.models import Application, BankStatement
 from monitoring import contact_services
 
 from . import factories, list_rows
@@ -181,17 +181,7 @@ def _entries(network: Network, n: int, state: State) -> None:
             imported_by=network.staff,
         )
     for _ in range(n):
-        number = next(_numbers)
-        BankEntry.objects.create(
-            statement=state["statement"],
-            entry_key=f"count-{number}",
-            booking_date=datetime.date(2025, 3, 4),
-            value_date=datetime.date(2025, 3, 4),
-            amount=Decimal("150.00"),
-            is_credit=True,
-            counterparty_name=f"Zahler {number}",
-            status=BankEntry.Status.REVIEW,
-        )
+        list_rows.review_entry(state["statement"])
 
 
 # --- The pages ----------------------------------------------------------------------------
