@@ -44,7 +44,7 @@ def _sees_every_quarter(request: HttpRequest) -> bool:
     return bool(request.user.is_network_staff)
 
 
-def _picked_quarter(request: HttpRequest) -> Quarter | None:
+def picked_quarter(request: HttpRequest) -> Quarter | None:
     """The quarter of `?quarter=<id>`, through the scope: another's does not exist (404)."""
     raw = request.GET.get("quarter", "")
     if not raw:
@@ -112,7 +112,7 @@ def render_check_list(
 ) -> HttpResponse:
     _check_may_see_checks(request)
     every_quarter = _sees_every_quarter(request)
-    quarter = _picked_quarter(request)
+    quarter = picked_quarter(request)
     if wants_csv(request) and settings_form is None:
         return _check_list_csv(request, quarter)
     may_change_settings = request.user.has_perm("monitoring.change_check_settings")

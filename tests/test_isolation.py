@@ -409,6 +409,8 @@ PAGES: dict[str, tuple[Expected, Expected, Expected, Expected, Expected, Expecte
     "check_detail":           (LOGIN,    200,         403,      403,         200,       200),
     "quality_measure_record": (LOGIN,    403,         403,      403,         MEASURES,  MEASURES),
     "quality_measure_close":  (LOGIN,    403,         403,      403,         MEASURES,  MEASURES),
+    # The portfolio dashboard: the whole portfolio's figures, the back office's only.
+    "portfolio_dashboard":    (LOGIN,    403,         403,      403,         200,       200),
 }
 
 # allauth's pages answer every signed-in role alike. There is no public sign-up: the sign-up
