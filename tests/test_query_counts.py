@@ -203,6 +203,7 @@ PAGES = [
     Page("home", "staff", _quarters_with_loans),
     Page("home", "administrator", _quarters_with_loans),
     Page("home", "advisor", _quarters_with_loans),
+    Page("portfolio_dashboard", "staff", _quarters_with_loans),
     Page("home", "municipality_viewer", _quarters_with_loans),
     Page("home", "committee_member", _cases),
     Page("application_list", "staff", _rows(list_rows.applications)),
