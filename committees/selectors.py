@@ -6,8 +6,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from credits.models import Application
@@ -57,6 +57,20 @@ def ballot_day(ballot: Ballot) -> datetime.date:
     """The day whose members decide: the meeting's, or the day the written procedure opened."""
     moment = ballot.meeting_on if ballot.kind == Ballot.Kind.MEETING else ballot.opened_at
     return timezone.localdate(moment or timezone.now())
+
+
+def readable_by_member(*, user: User, ballots: QuerySet[Ballot]) -> QuerySet[Ballot]:
+    """The ballots of `ballots` whose committee `user` sat on on the ballot's day (`ballot_day`:
+    the meeting's, or the day the written procedure opened): the rule of
+    `committees.view_ballot` for a member, asked of the database for a whole list at once."""
+    day = Case(
+        When(kind=Ballot.Kind.MEETING, then=TruncDate("meeting_on")),
+        default=TruncDate("opened_at"),
+    )
+    sat = CommitteeMembership.objects.filter(
+        committee_id=OuterRef("committee_id"), member=user, starts_on__lte=OuterRef("ballot_day")
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("ballot_day")))
+    return ballots.annotate(ballot_day=day).filter(Exists(sat))
 
 
 def deadline_passed(ballot: Ballot) -> bool:

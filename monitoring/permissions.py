@@ -20,6 +20,10 @@ add_rule("monitoring.view_checks", is_advisor | is_network_staff)
 add_rule("monitoring.record_quality_measure", is_network_staff)
 add_rule("monitoring.change_check_settings", is_network_staff)
 
+# The portfolio dashboard: the whole portfolio's figures (the loans outside the quarters and
+# the microfinancier's own liability included), the back office's only.
+add_rule("monitoring.view_portfolio", is_network_staff)
+
 # The municipality dashboard and its report: aggregates of a municipality's quarters, for its
 # municipality viewers and the back office. Asked about each quarter of the municipality (the
 # quarter check of add_rule): a municipality is shown to whoever may see every quarter of it.

@@ -191,7 +191,7 @@ class TotalRowSerializer(serializers.Serializer):
     value = FigureField(source="total")
 
 
-class YearSerializer(serializers.Serializer):
+class MunicipalityYearSerializer(serializers.Serializer):
     """A year's applications, loans paid out and their volume; the last row ("Total") the sum."""
 
     year = serializers.CharField(source="label")
@@ -200,7 +200,7 @@ class YearSerializer(serializers.Serializer):
     volume = FigureField(source="figures", index=2)
 
 
-class RateMonthSerializer(serializers.Serializer):
+class MunicipalityRateMonthSerializer(serializers.Serializer):
     as_of = serializers.DateField()
     rate = FigureField()
     standard = serializers.DecimalField(max_digits=5, decimal_places=2)
@@ -225,6 +225,6 @@ class MunicipalityDashboardSerializer(serializers.Serializer):
     outcomes = TotalRowSerializer(many=True)
     stages = TotalRowSerializer(many=True)
     trades = TotalRowSerializer(many=True)
-    years = YearSerializer(many=True)
-    rate_history = RateMonthSerializer(many=True)
+    years = MunicipalityYearSerializer(many=True)
+    rate_history = MunicipalityRateMonthSerializer(many=True)
     latest_as_of = serializers.DateField(allow_null=True)

@@ -1,104 +1,84 @@
-"""/api/v1/dashboard/municipalities/<pk>/: the municipality dashboard's figures, held to the same
-small-number rule as the page, for the municipality's viewers and the back office."""
+"""/api/v1/dashboard/portfolio/: the figures of the staff portfolio page, for the same roles
+(the back office), Decimals as strings, the rate line of a quarter picked; a foreign or unknown
+quarter is not found."""
+
+from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django_scopes import scopes_disabled
-from rest_framework.authtoken.models import Token
 
+from monitoring import portfolio_selectors
 from tests.clients import client_for
-from tests.municipality_data import STARTUP, loan_with_application, offenbach_with_loans
+from tests.monitoring.test_portfolio_dashboard import TODAY, _checks, book  # noqa: F401
+
+URL = "/api/v1/dashboard/portfolio/"
 
 
-@pytest.fixture
-def city(network):
-    return offenbach_with_loans(network)
-
-
-def _url(municipality_id: int) -> str:
-    return reverse("api-dashboard-municipality-detail", args=[municipality_id])
-
-
-def _rows(rows: list[dict]) -> dict[str, object]:
-    return {row["key"]: row.get("values", row.get("value")) for row in rows}
-
-
-def test_the_viewer_gets_the_figures_of_the_page_with_small_ones_as_fewer_than_three(network, city):
-    response = client_for(network.municipality_viewer).get(
-        _url(network.own_quarter.municipality_id)
-    )
-    assert response.status_code == 200
-    data = response.json()
-    assert [q["name"] for q in data["quarters"]] == ["Nordend", "Östliche Innenstadt"]
-    by_quarter = _rows(data["by_quarter"])
-    # Nordend, Östliche Innenstadt, total: "< 3" for a small group, null where hidden ("x").
-    assert by_quarter["loans"] == ["< 3", None, 5]
-    assert by_quarter["volume"] == ["< 3", None, "20000.00"]
-    assert by_quarter["jobs_secured"] == ["< 3", None, 5]
-    assert by_quarter["defaults"] == [0, "< 3", "< 3"]
-    assert by_quarter["disruption_rate"] == ["< 3", None, "0.0"]
-    assert _rows(data["trades"]) == {"schneiderei": 3, "other": "< 3"}
-    assert _rows(data["stages"]) == {"startup": "< 3", "existing": None, "unknown": 0}
-    assert data["years"][-1]["applications"] == 7
-    assert [m["rate"] for m in data["rate_history"]] == ["< 3", "0.0"]
-    body = response.content.decode()
-    for loan in city:
-        assert loan.borrower.last_name not in body
-
-
-def test_a_year_narrows_the_figures_and_a_bad_period_is_refused(network, city):
-    client = client_for(network.staff)
-    url = _url(network.own_quarter.municipality_id)
-    data = client.get(url, {"year": "2011"}).json()
-    assert data["period_start"] == "2011-01-01"
-    assert _rows(data["by_quarter"])["loans"] == ["< 3", "< 3", 3]
-    refused = client.get(url, {"start": "2012-05-01", "end": "2012-01-01"})
-    assert refused.status_code == 400
-    assert "end" in refused.json()
+def test_the_url_is_named():
+    assert reverse("api-dashboard-portfolio") == URL
 
 
 @pytest.mark.parametrize(
-    ("role", "own", "foreign"),
+    ("role", "status"),
     [
-        ("municipality_viewer", 200, 404),
-        ("staff", 200, 200),
-        ("administrator", 200, 200),
-        ("advisor", 403, 403),
-        ("committee_member", 403, 403),
+        ("advisor", 403),
+        ("committee_member", 403),
+        ("municipality_viewer", 403),
+        ("staff", 200),
+        ("administrator", 200),
     ],
 )
-def test_each_role_gets_its_answer_and_a_foreign_municipality_is_not_found(
-    network, city, role, own, foreign
-):
-    client = client_for(network.users_by_role()[role])
-    assert client.get(_url(network.own_quarter.municipality_id)).status_code == own
-    assert client.get(_url(network.foreign_quarter.municipality_id)).status_code == foreign
+def test_only_the_back_office_reads_it(network, role, status):
+    assert client_for(network.users_by_role()[role]).get(URL).status_code == status
 
 
-def test_anonymous_is_asked_to_sign_in_and_a_token_works(network, city):
-    url = _url(network.own_quarter.municipality_id)
-    assert Client().get(url).status_code == 401
-    token = Token.objects.create(user=network.municipality_viewer)
-    assert Client().get(url, HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 200
-    foreign = _url(network.foreign_quarter.municipality_id)
-    assert Client().get(foreign, HTTP_AUTHORIZATION=f"Token {token.key}").status_code == 404
+def test_anonymous_is_asked_for_a_token(db):
+    response = Client().get(URL)
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
 
 
-def test_the_queries_do_not_grow_with_the_loans(network, city):
-    client = client_for(network.municipality_viewer)
-    url = _url(network.own_quarter.municipality_id)
-    client.get(url)
-    with CaptureQueriesContext(connection) as five:
-        client.get(url)
-    for i in range(45):
-        quarter = network.own_quarter if i % 2 else network.sibling_quarter
-        with scopes_disabled():
-            loan_with_application(
-                quarter, "2012-03-01", "1500.00", "repaid", f"Handel {i % 4}", STARTUP, 1, 2
-            )
-    with CaptureQueriesContext(connection) as fifty:
-        client.get(url)
-    assert len(fifty) == len(five)
+def test_it_answers_the_pages_figures_as_strings(network, book, unscoped):  # noqa: F811
+    expected = portfolio_selectors.portfolio_dashboard(today=TODAY)
+
+    response = client_for(network.staff).get(URL)
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["as_of"] == TODAY.isoformat()
+    assert data["running_count"] == 4
+    assert data["outstanding"] == str(expected.outstanding)
+    assert data["disbursed"] == {"count": 6, "volume": "18000.00"}
+    par30, par90 = data["portfolio_at_risk"]
+    assert (par30["days"], par30["count"], par30["outstanding"]) == (30, 2, "7000.00")
+    assert (par90["days"], par90["count"], par90["outstanding"]) == (90, 1, "4000.00")
+    assert par90["percent"] == str(expected.risk[1].percent.quantize(Decimal("0.01")))
+    assert data["defaults"]["count"] == 1
+    assert data["defaults"]["recovered"] == "100.00"
+    assert data["closed"]["disbursed"] == "3000.00"
+    assert data["own_liability"]["state"] == "over"
+    assert data["share"]["outside_count"] == 1
+    quarters = {q["id"]: q for q in data["quarters"]}
+    assert quarters[network.own_quarter.pk]["running"]["count"] == 2
+    assert quarters[network.own_quarter.pk]["lending_capacity"] == "50000.00"
+
+
+def test_it_gives_the_rate_line_of_the_quarter_picked(network):
+    _checks(network)
+    client = client_for(network.staff)
+
+    whole = client.get(URL).json()
+    picked = client.get(URL, {"quarter": network.own_quarter.pk}).json()
+
+    assert [(p["as_of"], p["percent"]) for p in whole["rate_line"]] == [
+        ("2012-08-15", "7.50"),
+        ("2012-09-15", "10.00"),
+    ]
+    assert [(p["active"], p["percent"]) for p in picked["rate_line"]] == [
+        (10, "10.00"),
+        (0, "0.00"),
+    ]
+    assert whole["latest_check_on"] == "2012-09-15"
+    assert whole["latest_rate"]["percent"] == "10.00"
+    assert client.get(URL, {"quarter": "999999"}).status_code == 404

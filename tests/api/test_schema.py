@@ -19,6 +19,7 @@ ENDPOINTS = {
     "/api/v1/loans/{id}/",
     "/api/v1/checks/",
     "/api/v1/checks/{id}/",
+    "/api/v1/dashboard/portfolio/",
     "/api/v1/dashboard/municipalities/{id}/",
 }
 

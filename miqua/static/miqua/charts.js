@@ -1,7 +1,6 @@
 /* MIQUA charts: progressive enhancement of figure tables (issue 11).
  *
- * For every <table data-chart="line"> (or "bar": counts per year, say) a Chart.js chart of that
- * type is drawn in a <canvas> inserted
+ * For every <table data-chart="line"> (or "bar") a Chart.js line (bar) chart is drawn in a <canvas> inserted
  * before the table (or before its scrolling box, class "chart-table"); the table itself stays,
  * visible, for screen readers, print and anyone who would rather read. The x labels are the
  * first cell of each body row (already formatted by the server, e.g. German dates); every
@@ -94,13 +93,9 @@
     var reduceMotion =
       window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var colour = 0;
-    var type = table.getAttribute("data-chart") === "bar" ? "bar" : "line";
-    var legend =
-      type === "line"
-        ? { labels: { usePointStyle: true, pointStyle: "line", pointStyleWidth: 28 } }
-        : {};
+    var bar = table.getAttribute("data-chart") === "bar";
     new window.Chart(canvas, {
-      type: type,
+      type: bar ? "bar" : "line",
       data: {
         labels: data.labels,
         datasets: data.series.map(function (s) {
@@ -111,7 +106,7 @@
             borderColor: c,
             backgroundColor: c,
             borderDash: s.standard ? [6, 4] : [],
-            borderWidth: 2,
+            borderWidth: bar ? 0 : 2,
             pointRadius: s.standard ? 0 : 2,
             tension: 0,
             spanGaps: false,
@@ -137,7 +132,12 @@
         },
         plugins: {
           // A short line in the legend, dashed for the standard, as in the chart.
-          legend: legend,
+          // (A filled box for bars.)
+          legend: {
+            labels: bar
+              ? { usePointStyle: true, pointStyle: "rect" }
+              : { usePointStyle: true, pointStyle: "line", pointStyleWidth: 28 },
+          },
           tooltip: {
             callbacks: {
               label: function (ctx) {
