@@ -39,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
             ]
         return render(request, "home/home_committee.html", {"memberships": memberships})
     if wants_csv(request):
-        return _overviews_csv()
+        return _overviews_csv(viewer=user.role == Role.MUNICIPALITY_VIEWER)
     overviews = quarter_selectors.quarter_overviews()
     # A municipality viewer sees the funds' use as their dashboard does: held to the
     # small-number rule (the use of a quarter with one or two loans is their debt).
@@ -150,18 +150,25 @@ def _figure(name: str) -> Callable[[quarter_selectors.QuarterOverview], object]:
     return lambda o: getattr(o.figures, name) if o.figures else None
 
 
-def _overviews_csv() -> HttpResponse:
+def _overviews_csv(*, viewer: bool) -> HttpResponse:
     """The quarters of the home page with their fund figures, as a file (figures of the funds
-    only, no person: the same for every role that has the page)."""
+    only, no person). A municipality viewer's file holds the capacity used to the small-number
+    rule as their page does ("< 3", "x"), and leaves out the utilisation it would give away."""
+    overviews = quarter_selectors.quarter_overviews()
+    used: Callable[[quarter_selectors.QuarterOverview], object] = _figure("outstanding_exposure")
+    available: Callable[[quarter_selectors.QuarterOverview], object] = _figure("available_capacity")
+    if viewer:
+        use = fund_use_by_quarter(overviews=overviews)
+        used = lambda o: use[o.quarter.pk][0].api_value  # noqa: E731
+        available = lambda o: use[o.quarter.pk][1].api_value  # noqa: E731
     columns: list[Column[quarter_selectors.QuarterOverview]] = [
         Column(_("Municipality"), lambda o: o.quarter.municipality.name),
         Column(_("Quarter"), lambda o: o.quarter.name),
         Column(_("Liability capital"), _figure("paid_in_capital")),
         Column(_("Lending capacity"), _figure("lending_capacity")),
-        Column(_("Capacity used"), _figure("outstanding_exposure")),
-        Column(_("Available"), _figure("available_capacity")),
-        Column(_("Utilisation (%)"), _figure("utilisation_percent")),
+        Column(_("Capacity used"), used),
+        Column(_("Available"), available),
     ]
-    return csv_response(
-        rows=quarter_selectors.quarter_overviews(), columns=columns, name=_("Quarters")
-    )
+    if not viewer:
+        columns.append(Column(_("Utilisation (%)"), _figure("utilisation_percent")))
+    return csv_response(rows=overviews, columns=columns, name=_("Quarters"))

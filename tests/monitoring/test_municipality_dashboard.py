@@ -249,3 +249,14 @@ def test_the_viewers_home_and_quarter_page_hold_the_funds_use_to_the_rule_too(ne
     assert "< 3" in home
     # The back office sees the fund's figures as they are.
     assert "4.000,00" in client_for(network.staff).get(quarter).content.decode()
+
+
+def test_the_viewers_csv_of_the_home_holds_the_funds_use_to_the_rule_too(network, city):
+    viewer = client_for(network.municipality_viewer)
+    response = viewer.get(reverse("home") + "?format=csv")
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    text = content.decode("utf-8-sig")
+    assert "Östliche Innenstadt" in text
+    assert "< 3" in text
+    assert "4000" not in text.replace(".", "").replace(",00", "")
+    assert "46000" not in text.replace(".", "").replace(",00", "")
