@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -327,7 +327,18 @@ def ballot_page(*, ballot: Ballot, user: User) -> BallotPage:
 
 def without_quorum(*, applications: QuerySet[Application]) -> list[tuple[Application, BallotCase]]:
     """Of `applications`, those whose last ballot closed without quorum, with that case."""
-    waiting = list(applications.filter(status=Application.Status.BEFORE_COMMITTEE))
+    # The database picks them (the result of each one's last closed case): at national scale
+    # thousands wait before a committee, and reading them all to keep a few cost a second.
+    last_result = (
+        BallotCase.objects.filter(application=OuterRef("pk"), is_open=False)
+        .order_by(F("ballot__closed_at").desc(nulls_first=True), "-pk")
+        .values("result")[:1]
+    )
+    waiting = list(
+        applications.filter(status=Application.Status.BEFORE_COMMITTEE)
+        .annotate(last_result=Subquery(last_result))
+        .filter(last_result=BallotCase.Result.NO_QUORUM)
+    )
     last_cases: dict[int, BallotCase] = {}
     for case in (
         BallotCase.objects.filter(application__in=waiting, is_open=False)
