@@ -211,6 +211,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MIQUA] "
 # limit, whose message says when to try again (a page in the user's language, 429.html, for
 # the rest).
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/key,30/m/ip,300/h/ip", "login": "60/m/ip"}
+# Behind a reverse proxy every request comes from the proxy's address: the number of proxies
+# in front (usually 1) lets the limits above read the client's address from X-Forwarded-For.
+# 0 (the default) trusts no such header: only set it when a proxy in front sets it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
 # --- Mail -------------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587, switches to SMTP.

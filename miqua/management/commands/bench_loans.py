@@ -91,14 +91,14 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: int) -> None:
         try:
             with transaction.atomic(), scopes_disabled():
-                loans = self._build(options)
+                loans = self.build(options)
                 self.measure_import(loans=loans, entries=options["entries"])
                 self.measure_loan_pages()
                 raise _Rollback
         except _Rollback:
             self.stdout.write("(all benchmark data rolled back)")
 
-    def _build(self, options: dict[str, int]) -> list[tuple[str, str]]:
+    def build(self, options: dict[str, int]) -> list[tuple[str, str]]:
         started = time.perf_counter()
         municipality = Municipality.objects.create(name="Bench-Kredite", slug="bench-kredite")
         quarters = Quarter.objects.bulk_create(

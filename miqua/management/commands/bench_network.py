@@ -40,13 +40,13 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: int) -> None:
         try:
             with transaction.atomic(), scopes_disabled():
-                self._build(options)
+                self.build(options)
                 self._measure(options["repeat"])
                 raise _Rollback
         except _Rollback:
             self.stdout.write("(all benchmark data rolled back)")
 
-    def _build(self, options: dict[str, int]) -> None:
+    def build(self, options: dict[str, int]) -> None:
         started = time.perf_counter()
         partner = Organisation.objects.create(name="Bench-Sparkasse", kind="savings_bank")
         municipalities = Municipality.objects.bulk_create(
