@@ -21,7 +21,11 @@ SIGN_IN = ("sign-in form", "sign-in")
 
 def main(path: str) -> int:
     with open(path, newline="") as stats:
-        rows = [row for row in csv.DictReader(stats) if row["Name"] != "Aggregated"]
+        rows = [
+            row
+            for row in csv.DictReader(stats)
+            if row["Name"] != "Aggregated" and int(row["Request Count"]) > 0
+        ]
     if not rows:
         print(f"{path}: no requests")
         return 1
