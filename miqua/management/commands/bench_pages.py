@@ -5,18 +5,14 @@ It shows where a page's time goes before `./dev loadtest` shows what the server 
 users. Reads only; run it against the load database (DATABASE_URL).
 """
 
-import statistics
-import time
-
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import Resolver404, resolve
 from django_scopes import scopes_disabled
 
 from credits.models import Application, Loan
 from miqua.accounts.models import User
+from miqua.management.commands.bench_network import time_page
 from miqua.management.commands.seed_national import ADVISOR_EMAIL, STAFF_EMAIL, VIEWER_EMAIL
 from monitoring.models import MonthlyCheck
 
@@ -98,16 +94,5 @@ class Command(BaseCommand):
             client = Client(SERVER_NAME="localhost")  # a host ALLOWED_HOSTS knows
             if kind:
                 client.force_login(users[kind])
-            client.get(url)  # warm up templates and caches
-            timings = []
-            for _ in range(repeat):
-                with CaptureQueriesContext(connection) as queries:
-                    started = time.perf_counter()
-                    response = client.get(url)
-                    timings.append((time.perf_counter() - started) * 1000)
-                if response.status_code != 200:
-                    raise CommandError(f"{url}: {response.status_code}")
-            self.stdout.write(
-                f"{label:34} {statistics.median(timings):10.1f} {max(timings):8.1f} "
-                f"{len(queries):8d}"
-            )
+            median, longest, queries = time_page(client, url, repeat)
+            self.stdout.write(f"{label:34} {median:10.1f} {longest:8.1f} {queries:8d}")
