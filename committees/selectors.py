@@ -6,8 +6,19 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from credits.models import Application
@@ -118,6 +129,27 @@ def ballots_for(*, user: User) -> QuerySet[Ballot]:
         return ballots
     committees = current_memberships_of(user=user).values("committee_id")
     return ballots.filter(committee_id__in=committees)
+
+
+def ballots_readable(*, user: User) -> QuerySet[Ballot]:
+    """`ballots_for` narrowed to those `user` may read (`committees.view_ballot`): staff every
+    one, a member those of the days they sat on the committee (`ballot_day`), asked in the
+    database so that a list of ballots costs the same queries however long it is."""
+    ballots = ballots_for(user=user)
+    if user.has_perm("committees.manage_ballots"):
+        return ballots
+    day = Case(
+        When(
+            kind=Ballot.Kind.MEETING,
+            then=Coalesce(TruncDate("meeting_on"), Value(timezone.localdate())),
+        ),
+        default=TruncDate("opened_at"),
+        output_field=DateField(),
+    )
+    sat_that_day = CommitteeMembership.objects.filter(
+        committee_id=OuterRef("committee_id"), member=user, starts_on__lte=OuterRef("day")
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("day")))
+    return ballots.annotate(day=day).filter(Exists(sat_that_day))
 
 
 def ballots_with_progress(*, user: User) -> QuerySet[Ballot]:

@@ -291,6 +291,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The services' ValidationError (Django's) answers 400 with its messages.
+    "EXCEPTION_HANDLER": "miqua.api.exceptions.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
