@@ -148,15 +148,25 @@ class MonthlyCheckDetailSerializer(MonthlyCheckSerializer):
 # --- Funds and contributions -----------------------------------------------------------------
 
 
-class LiabilityFundSerializer(serializers.ModelSerializer):
-    """A quarter's liability fund with the figures of the quarter page
-    (quarters.selectors.fund_figures_for, read once for the page)."""
+class FundFigureField(serializers.DecimalField):
+    """One of a fund's figures (quarters.selectors.FundFigures), read once for the page
+    (`figures` in the context), rounded like every amount of the API."""
 
-    paid_in_capital = serializers.SerializerMethodField()
-    lending_capacity = serializers.SerializerMethodField()
-    outstanding_exposure = serializers.SerializerMethodField()
-    available_capacity = serializers.SerializerMethodField()
-    utilisation_percent = serializers.SerializerMethodField()
+    def __init__(self, decimal_places: int = 2) -> None:
+        super().__init__(max_digits=14, decimal_places=decimal_places, read_only=True)
+
+    def get_attribute(self, fund: LiabilityFund) -> Any:
+        return getattr(self.context["figures"][fund.pk], self.source)
+
+
+class LiabilityFundSerializer(serializers.ModelSerializer):
+    """A quarter's liability fund with the figures of the quarter page."""
+
+    paid_in_capital = FundFigureField()
+    lending_capacity = FundFigureField()
+    outstanding_exposure = FundFigureField()
+    available_capacity = FundFigureField()
+    utilisation_percent = FundFigureField(decimal_places=1)
 
     class Meta:
         model = LiabilityFund
@@ -171,29 +181,6 @@ class LiabilityFundSerializer(serializers.ModelSerializer):
             "available_capacity",
             "utilisation_percent",
         ]
-
-    def _figure(self, fund: LiabilityFund, name: str) -> str:
-        return str(getattr(self.context["figures"][fund.pk], name))
-
-    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
-    def get_paid_in_capital(self, fund: LiabilityFund) -> str:
-        return self._figure(fund, "paid_in_capital")
-
-    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
-    def get_lending_capacity(self, fund: LiabilityFund) -> str:
-        return self._figure(fund, "lending_capacity")
-
-    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
-    def get_outstanding_exposure(self, fund: LiabilityFund) -> str:
-        return self._figure(fund, "outstanding_exposure")
-
-    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
-    def get_available_capacity(self, fund: LiabilityFund) -> str:
-        return self._figure(fund, "available_capacity")
-
-    @extend_schema_field(serializers.DecimalField(max_digits=7, decimal_places=1))
-    def get_utilisation_percent(self, fund: LiabilityFund) -> str:
-        return self._figure(fund, "utilisation_percent")
 
 
 class FundContributionSerializer(serializers.ModelSerializer):
@@ -240,7 +227,6 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "submitted_at",
             "decided_at",
         ]
-        read_only_fields = fields
 
 
 class GuarantorSerializer(serializers.ModelSerializer):
@@ -338,7 +324,6 @@ class VoteSerializer(serializers.ModelSerializer):
             "cast_at",
             "changed_at",
         ]
-        read_only_fields = fields
 
     def get_member_name(self, vote: Vote) -> str:
         return str(vote.member)
@@ -368,7 +353,6 @@ class PaymentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Payment
         fields = ["id", "loan", "amount", "value_date", "source", "note", "recorded_at"]
-        read_only_fields = fields
 
 
 class BankStatementSerializer(serializers.ModelSerializer):
@@ -436,4 +420,3 @@ class ContactSerializer(serializers.ModelSerializer):
             "by",
             "recorded_at",
         ]
-        read_only_fields = fields
