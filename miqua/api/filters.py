@@ -5,6 +5,7 @@ choice: the choices would be read when the class is built, outside any scope, an
 quarter's id simply finds nothing (the scope)."""
 
 import django_filters
+from django import forms
 
 from committees.models import Ballot, Vote
 from credits.models import BankEntry, Instalment, Loan, Payment
@@ -13,9 +14,25 @@ from monitoring.contact_models import Contact
 from monitoring.models import MonthlyCheck
 from quarters.models import FundContribution, LiabilityFund
 
+# The largest id a database key holds (PostgreSQL's integer); a larger number finds nothing
+# and must not reach the database (SQLite cannot even bind it: a server error, found by
+# schemathesis with ?quarter=-9.9e145).
+MAX_ID = 2**31 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An object's id: a whole number from 1 to MAX_ID, else 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
 
 class LoanFilter(django_filters.FilterSet):
-    quarter = django_filters.NumberFilter(field_name="quarter_id")
+    quarter = IdFilter(field_name="quarter_id")
     status = django_filters.ChoiceFilter(choices=Loan.Status.choices)
 
     class Meta:
@@ -33,7 +50,7 @@ class MonthlyCheckFilter(django_filters.FilterSet):
 
 
 class FundFilter(django_filters.FilterSet):
-    quarter = django_filters.NumberFilter(field_name="quarter_id")
+    quarter = IdFilter(field_name="quarter_id")
 
     class Meta:
         model = LiabilityFund
@@ -41,8 +58,8 @@ class FundFilter(django_filters.FilterSet):
 
 
 class ContributionFilter(django_filters.FilterSet):
-    fund = django_filters.NumberFilter(field_name="fund_id")
-    quarter = django_filters.NumberFilter(field_name="fund__quarter_id")
+    fund = IdFilter(field_name="fund_id")
+    quarter = IdFilter(field_name="fund__quarter_id")
     paid_on_after = django_filters.DateFilter(field_name="paid_on", lookup_expr="gte")
     paid_on_before = django_filters.DateFilter(field_name="paid_on", lookup_expr="lte")
 
@@ -52,7 +69,7 @@ class ContributionFilter(django_filters.FilterSet):
 
 
 class GuarantorFilter(django_filters.FilterSet):
-    quarter = django_filters.NumberFilter(field_name="quarter_id")
+    quarter = IdFilter(field_name="quarter_id")
 
     class Meta:
         model = Guarantor
@@ -60,8 +77,8 @@ class GuarantorFilter(django_filters.FilterSet):
 
 
 class GuaranteeFilter(django_filters.FilterSet):
-    application = django_filters.NumberFilter(field_name="application_id")
-    guarantor = django_filters.NumberFilter(field_name="guarantor_id")
+    application = IdFilter(field_name="application_id")
+    guarantor = IdFilter(field_name="guarantor_id")
 
     class Meta:
         model = Guarantee
@@ -69,7 +86,7 @@ class GuaranteeFilter(django_filters.FilterSet):
 
 
 class BallotFilter(django_filters.FilterSet):
-    committee = django_filters.NumberFilter(field_name="committee_id")
+    committee = IdFilter(field_name="committee_id")
     status = django_filters.ChoiceFilter(choices=Ballot.Status.choices)
 
     class Meta:
@@ -78,8 +95,8 @@ class BallotFilter(django_filters.FilterSet):
 
 
 class VoteFilter(django_filters.FilterSet):
-    ballot = django_filters.NumberFilter(field_name="case__ballot_id")
-    case = django_filters.NumberFilter(field_name="case_id")
+    ballot = IdFilter(field_name="case__ballot_id")
+    case = IdFilter(field_name="case_id")
 
     class Meta:
         model = Vote
@@ -87,7 +104,7 @@ class VoteFilter(django_filters.FilterSet):
 
 
 class InstalmentFilter(django_filters.FilterSet):
-    loan = django_filters.NumberFilter(field_name="loan_id")
+    loan = IdFilter(field_name="loan_id")
     due_on_after = django_filters.DateFilter(field_name="due_on", lookup_expr="gte")
     due_on_before = django_filters.DateFilter(field_name="due_on", lookup_expr="lte")
 
@@ -97,7 +114,7 @@ class InstalmentFilter(django_filters.FilterSet):
 
 
 class PaymentFilter(django_filters.FilterSet):
-    loan = django_filters.NumberFilter(field_name="loan_id")
+    loan = IdFilter(field_name="loan_id")
     source = django_filters.ChoiceFilter(choices=Payment.Source.choices)
     value_date_after = django_filters.DateFilter(field_name="value_date", lookup_expr="gte")
     value_date_before = django_filters.DateFilter(field_name="value_date", lookup_expr="lte")
@@ -108,7 +125,7 @@ class PaymentFilter(django_filters.FilterSet):
 
 
 class BankEntryFilter(django_filters.FilterSet):
-    statement = django_filters.NumberFilter(field_name="statement_id")
+    statement = IdFilter(field_name="statement_id")
     status = django_filters.ChoiceFilter(choices=BankEntry.Status.choices)
 
     class Meta:
@@ -117,8 +134,8 @@ class BankEntryFilter(django_filters.FilterSet):
 
 
 class ContactFilter(django_filters.FilterSet):
-    borrower = django_filters.NumberFilter(field_name="borrower_id")
-    loan = django_filters.NumberFilter(field_name="loan_id")
+    borrower = IdFilter(field_name="borrower_id")
+    loan = IdFilter(field_name="loan_id")
     channel = django_filters.ChoiceFilter(choices=Contact.Channel.choices)
     contacted_on_after = django_filters.DateFilter(field_name="contacted_on", lookup_expr="gte")
     contacted_on_before = django_filters.DateFilter(field_name="contacted_on", lookup_expr="lte")

@@ -82,6 +82,12 @@ class ScopedViewSetMixin:
         self._scope_stack.enter_context(user_scope(request.user))
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
 
+    def answer(self, obj: Model, code: int) -> Response:
+        """The answer to a write: the object as the endpoint shows it, read again in the
+        user's scope (what the service wrote, with what the list reads along with it)."""
+        fresh = self.get_queryset().get(pk=obj.pk)
+        return Response(self.get_serializer(fresh).data, status=code)  # type: ignore[attr-defined]
+
     def page_context(self, objects: list[Any]) -> dict[str, Any]:
         """What the serializer needs about the objects of one answer beyond their fields,
         read once for all of them (the loans' arrears, the funds' figures)."""

@@ -10,8 +10,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Model, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -170,19 +172,25 @@ class ApplicationViewSet(
 
     @extend_schema(request=inputs.ApplicationCreateInput, responses={201: serializer_class})
     def create(self, request: Request) -> Response:
+        if not request.user.has_perm("credits.add_application"):
+            raise PermissionDenied  # as on the page: before any question about the input
         data = _valid(inputs.ApplicationCreateInput, request)
         if "quarter" in data:
             quarter = get_object_or_404(Quarter.objects.all(), pk=data.pop("quarter"))
         else:
-            quarter = Quarter.objects.order_by("name").first()  # the advisor's own (the scope)
-            if quarter is None:
+            # As on the page: an advisor of one quarter need not name it (the scope holds it).
+            quarters = list(Quarter.objects.order_by("name")[:2])
+            if not quarters:
                 raise PermissionDenied
+            if len(quarters) > 1:
+                raise ValidationError({"quarter": [_("Please choose the quarter.")]})
+            quarter = quarters[0]
         with transaction.atomic():
             application = credit_services.application_create(
                 quarter=quarter, borrower_data=data.pop("borrower"), actor=request.user
             )
             _application_change(application, data, request)
-        return self._answer(application, status.HTTP_201_CREATED)
+        return self.answer(application, status.HTTP_201_CREATED)
 
     @extend_schema(request=inputs.ApplicationChangeInput, responses=serializer_class)
     def partial_update(self, request: Request, pk: str) -> Response:
@@ -190,11 +198,7 @@ class ApplicationViewSet(
         data = _valid(inputs.ApplicationChangeInput, request, partial=True)
         with transaction.atomic():
             _application_change(application, data, request)
-        return self._answer(application, status.HTTP_200_OK)
-
-    def _answer(self, application: Application, code: int) -> Response:
-        fresh = self.get_queryset().get(pk=application.pk)
-        return Response(self.get_serializer(fresh).data, status=code)
+        return self.answer(application, status.HTTP_200_OK)
 
 
 def _application_change(application: Application, data: dict[str, Any], request: Request) -> None:
@@ -309,8 +313,7 @@ class VoteViewSet(
             BallotCase.objects.filter(ballot__in=ballots.values("pk")), pk=data.pop("case")
         )
         vote = committee_services.vote_cast(case=case, member=request.user, **data)
-        fresh = self.get_queryset().get(pk=vote.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return self.answer(vote, status.HTTP_201_CREATED)
 
 
 # --- Instalments, payments, bank statements ----------------------------------------------------
@@ -348,8 +351,7 @@ class PaymentViewSet(
         data = _valid(inputs.PaymentInput, request)
         loan = get_object_or_404(Loan.objects.all(), pk=data.pop("loan"))
         payment = loan_services.payment_record(loan=loan, actor=request.user, **data)
-        fresh = self.get_queryset().get(pk=payment.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return self.answer(payment, status.HTTP_201_CREATED)
 
 
 class BankStatementViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
@@ -404,5 +406,4 @@ class ContactViewSet(
         contact = contact_services.contact_record(
             borrower=borrower, loan=loan, actor=request.user, **data
         )
-        fresh = self.get_queryset().get(pk=contact.pk)
-        return Response(self.get_serializer(fresh).data, status=status.HTTP_201_CREATED)
+        return self.answer(contact, status.HTTP_201_CREATED)

@@ -1,7 +1,8 @@
 """The writing endpoints call the services of the pages: a draft started and changed, a
 contact recorded, a vote cast, a payment recorded. Each: success by token and by session (with
 its CSRF token), the service's message on a refusal (400), a role without the right (403), a
-foreign quarter's object (404), and the audit entry the service writes."""
+foreign quarter's object (404), and the audit entry the service writes. The messages are the
+services' own, in German (the default language)."""
 
 import datetime
 
@@ -80,7 +81,7 @@ def test_the_service_refuses_a_term_beyond_the_product_with_its_message(network)
         {"borrower": PERSON, "term_months": 120},
     )
     assert response.status_code == 400
-    assert response.json() == {"term_months": ["The term can be at most 36 months."]}
+    assert response.json() == {"term_months": ["Die Laufzeit darf höchstens 36 Monate betragen."]}
     with scopes_disabled():  # the draft started in the same request is not kept
         assert not Application.objects.filter(borrower__last_name="Arslan").exists()
 
@@ -105,6 +106,19 @@ def test_an_advisor_cannot_start_a_draft_in_a_foreign_quarter(network):
         {"quarter": network.foreign_quarter.pk, "borrower": PERSON},
     )
     assert response.status_code == 404
+
+
+def test_an_advisor_of_two_quarters_names_the_quarter(network):
+    with scopes_disabled():
+        network.advisor.advised_quarters.add(network.sibling_quarter)
+    client = client_for(network.advisor)
+    url = reverse("api-application-list")
+    response = _post(client, url, {"borrower": PERSON})
+    assert response.status_code == 400
+    assert response.json() == {"quarter": ["Bitte wählen Sie das Quartier aus."]}
+    named = _post(client, url, {"quarter": network.sibling_quarter.pk, "borrower": PERSON})
+    assert named.status_code == 201
+    assert named.json()["quarter"] == network.sibling_quarter.pk
 
 
 def test_an_advisor_changes_a_draft_and_its_borrower(network):
@@ -176,7 +190,7 @@ def test_a_contact_in_the_future_is_refused_with_the_services_message(world):
         _contact(world, contacted_on=tomorrow),
     )
     assert response.status_code == 400
-    assert "cannot be in the future" in response.json()["contacted_on"][0]
+    assert "nicht in der Zukunft" in response.json()["contacted_on"][0]
 
 
 def test_a_contact_with_a_foreign_borrower_is_not_found(world):
@@ -221,7 +235,7 @@ def test_a_vote_with_conditions_needs_them_written_out(world):
         {"case": _case(world).pk, "choice": "approve_with_conditions"},
     )
     assert response.status_code == 400
-    assert response.json() == {"conditions": ["Please write out the conditions."]}
+    assert response.json() == {"conditions": ["Bitte formulieren Sie die Auflagen."]}
 
 
 @pytest.mark.parametrize("role", ["staff", "advisor"])
@@ -275,7 +289,7 @@ def test_a_payment_before_the_payout_is_refused_with_the_services_message(world)
     )
     assert response.status_code == 400
     assert response.json()["value_date"] == [
-        "The loan was paid out on 15.01.2025; a repayment comes after it."
+        "Der Kredit wurde am 15.01.2025 ausgezahlt; eine Rückzahlung muss danach liegen."
     ]
 
 
