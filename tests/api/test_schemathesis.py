@@ -15,7 +15,9 @@ import time
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, Phase, given, settings
@@ -53,8 +55,20 @@ def _own_id(path: str, world) -> int | None:
     return world.own.get(endpoint)
 
 
+@pytest.fixture
+def connection_kept():
+    """The requests go through Django's WSGI handler, which closes the database connection
+    after each request: that would end the test's transaction (PostgreSQL). Django's own test
+    client keeps it the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_the_api_keeps_to_its_schema_as_each_role(role, world, check):
+def test_the_api_keeps_to_its_schema_as_each_role(role, world, check, connection_kept):
     user = world.network.users_by_role()[role]
     headers = {"Authorization": f"Token {Token.objects.create(user=user).key}"}
     failures: list[str] = []
