@@ -11,7 +11,7 @@ from credits.models import Application, Borrower, Payment
 from credits.services import BORROWER_FIELDS
 from monitoring.contact_models import Contact
 
-from .serializers import EDITABLE_FIELDS_ORDERED
+from .serializers import CONTACT_FIELDS, EDITABLE_FIELDS_ORDERED
 
 
 class BorrowerInput(serializers.ModelSerializer):
@@ -48,15 +48,7 @@ class ContactInput(serializers.ModelSerializer):
 
     class Meta:
         model = Contact
-        fields = [
-            "borrower",
-            "loan",
-            "contacted_on",
-            "channel",
-            "note",
-            "next_step",
-            "next_step_on",
-        ]
+        fields = CONTACT_FIELDS
 
 
 class VoteInput(serializers.ModelSerializer):

@@ -24,6 +24,16 @@ from monitoring.models import MonthlyCheck
 from monitoring.selectors import rate_percent
 from quarters.models import FundContribution, LiabilityFund, Municipality, Quarter
 
+# What a person records of a contact (the input of POST contacts/).
+CONTACT_FIELDS = [
+    "borrower",
+    "loan",
+    "contacted_on",
+    "channel",
+    "note",
+    "next_step",
+    "next_step_on",
+]
 # The fields an advisor enters, in the order of the entry's steps.
 EDITABLE_FIELDS_ORDERED = [field for fields in APPLICATION_FIELDS.values() for field in fields]
 
@@ -407,16 +417,4 @@ class BankEntrySerializer(serializers.ModelSerializer):
 class ContactSerializer(serializers.ModelSerializer):
     class Meta:
         model = Contact
-        fields = [
-            "id",
-            "quarter",
-            "borrower",
-            "loan",
-            "contacted_on",
-            "channel",
-            "note",
-            "next_step",
-            "next_step_on",
-            "by",
-            "recorded_at",
-        ]
+        fields = ["id", "quarter", *CONTACT_FIELDS, "by", "recorded_at"]

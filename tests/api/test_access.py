@@ -12,6 +12,7 @@ from django_scopes import scopes_disabled
 from rest_framework.authtoken.models import Token, TokenProxy
 
 from tests import factories
+from tests.api.endpoints import COLLECTIONS
 from tests.clients import client_for
 
 ANONYMOUS = "anonymous"
@@ -238,25 +239,7 @@ def test_a_token_is_issued_on_the_command_line(network):
 def test_the_api_root_lists_the_endpoints_for_signed_in_users(network):
     assert Client().get(reverse("api-root")).status_code == 401
     body = client_for(network.municipality_viewer).get(reverse("api-root")).json()
-    assert set(body) == {
-        "municipalities",
-        "quarters",
-        "funds",
-        "contributions",
-        "applications",
-        "guarantors",
-        "guarantees",
-        "committees",
-        "ballots",
-        "votes",
-        "loans",
-        "instalments",
-        "payments",
-        "statements",
-        "bank-entries",
-        "contacts",
-        "checks",
-    }
+    assert set(body) == set(COLLECTIONS)
 
 
 def test_the_api_answers_json_also_to_a_browser(network):

@@ -8,27 +8,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from tests.api.endpoints import COLLECTIONS
 from tests.clients import client_for
 
-COLLECTIONS = (
-    "municipalities",
-    "quarters",
-    "funds",
-    "contributions",
-    "applications",
-    "guarantors",
-    "guarantees",
-    "committees",
-    "ballots",
-    "votes",
-    "loans",
-    "instalments",
-    "payments",
-    "statements",
-    "bank-entries",
-    "contacts",
-    "checks",
-)
 ENDPOINTS = {f"/api/v1/{name}/" for name in COLLECTIONS} | {
     f"/api/v1/{name}/{{id}}/" for name in COLLECTIONS
 }
