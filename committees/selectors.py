@@ -70,6 +70,25 @@ def ballot_day(ballot: Ballot) -> datetime.date:
     return timezone.localdate(moment or timezone.now())
 
 
+def readable_by_member(*, user: User, ballots: QuerySet[Ballot]) -> QuerySet[Ballot]:
+    """The ballots of `ballots` whose committee `user` sat on on the ballot's day (`ballot_day`:
+    the meeting's, or the day the written procedure opened): the rule of
+    `committees.view_ballot` for a member, asked of the database for a whole list at once."""
+    day = Case(
+        # A meeting not yet dated counts as today's, as in `ballot_day`.
+        When(
+            kind=Ballot.Kind.MEETING,
+            then=Coalesce(TruncDate("meeting_on"), Value(timezone.localdate())),
+        ),
+        default=TruncDate("opened_at"),
+        output_field=DateField(),
+    )
+    sat = CommitteeMembership.objects.filter(
+        committee_id=OuterRef("committee_id"), member=user, starts_on__lte=OuterRef("ballot_day")
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("ballot_day")))
+    return ballots.annotate(ballot_day=day).filter(Exists(sat))
+
+
 def deadline_passed(ballot: Ballot) -> bool:
     """The one rule for "too late to vote": after the deadline of a written procedure."""
     return bool(ballot.deadline and timezone.now() > ballot.deadline)
@@ -138,18 +157,7 @@ def ballots_readable(*, user: User) -> QuerySet[Ballot]:
     ballots = ballots_for(user=user)
     if user.has_perm("committees.manage_ballots"):
         return ballots
-    day = Case(
-        When(
-            kind=Ballot.Kind.MEETING,
-            then=Coalesce(TruncDate("meeting_on"), Value(timezone.localdate())),
-        ),
-        default=TruncDate("opened_at"),
-        output_field=DateField(),
-    )
-    sat_that_day = CommitteeMembership.objects.filter(
-        committee_id=OuterRef("committee_id"), member=user, starts_on__lte=OuterRef("day")
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("day")))
-    return ballots.annotate(day=day).filter(Exists(sat_that_day))
+    return readable_by_member(user=user, ballots=ballots)
 
 
 def ballots_with_progress(*, user: User) -> QuerySet[Ballot]:

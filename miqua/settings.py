@@ -165,6 +165,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 # Above this share of disrupted loans (percent) a month requires quality measures.
 MIQUA_DISRUPTION_STANDARD_PERCENT = Decimal("10.00")
+# The microfinancier carries the loans outside the quarters itself, up to this share (percent)
+# of the total outstanding portfolio; the portfolio dashboard warns from WARN percent of it on.
+MIQUA_OWN_LIABILITY_CAP_PERCENT = Decimal("20.00")
+MIQUA_OWN_LIABILITY_WARN_PERCENT = Decimal("80.00")
 # Links in mail point here (mail is sent by workers, which know no request).
 MIQUA_BASE_URL = env.str("MIQUA_BASE_URL", default="http://127.0.0.1:8000")
 

@@ -6,7 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import dashboard, views
 
 router = DefaultRouter()
 for prefix, viewset, basename in (
@@ -31,6 +31,11 @@ for prefix, viewset, basename in (
     router.register(prefix, viewset, basename=basename)
 
 urlpatterns = [
+    path(
+        "v1/dashboard/portfolio/",
+        dashboard.PortfolioDashboardView.as_view(),
+        name="api-dashboard-portfolio",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -11,9 +11,11 @@ from django.urls import reverse
 from tests.api.endpoints import COLLECTIONS
 from tests.clients import client_for
 
-ENDPOINTS = {f"/api/v1/{name}/" for name in COLLECTIONS} | {
-    f"/api/v1/{name}/{{id}}/" for name in COLLECTIONS
-}
+ENDPOINTS = (
+    {f"/api/v1/{name}/" for name in COLLECTIONS}
+    | {f"/api/v1/{name}/{{id}}/" for name in COLLECTIONS}
+    | {"/api/v1/dashboard/portfolio/"}
+)
 # The writes, through the pages' services.
 WRITES = {
     ("/api/v1/applications/", "post"),
