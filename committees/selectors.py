@@ -6,8 +6,21 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from credits.models import Application
@@ -57,6 +70,25 @@ def ballot_day(ballot: Ballot) -> datetime.date:
     """The day whose members decide: the meeting's, or the day the written procedure opened."""
     moment = ballot.meeting_on if ballot.kind == Ballot.Kind.MEETING else ballot.opened_at
     return timezone.localdate(moment or timezone.now())
+
+
+def readable_by_member(*, user: User, ballots: QuerySet[Ballot]) -> QuerySet[Ballot]:
+    """The ballots of `ballots` whose committee `user` sat on on the ballot's day (`ballot_day`:
+    the meeting's, or the day the written procedure opened): the rule of
+    `committees.view_ballot` for a member, asked of the database for a whole list at once."""
+    day = Case(
+        # A meeting not yet dated counts as today's, as in `ballot_day`.
+        When(
+            kind=Ballot.Kind.MEETING,
+            then=Coalesce(TruncDate("meeting_on"), Value(timezone.localdate())),
+        ),
+        default=TruncDate("opened_at"),
+        output_field=DateField(),
+    )
+    sat = CommitteeMembership.objects.filter(
+        committee_id=OuterRef("committee_id"), member=user, starts_on__lte=OuterRef("ballot_day")
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=OuterRef("ballot_day")))
+    return ballots.annotate(ballot_day=day).filter(Exists(sat))
 
 
 def deadline_passed(ballot: Ballot) -> bool:
@@ -118,6 +150,16 @@ def ballots_for(*, user: User) -> QuerySet[Ballot]:
         return ballots
     committees = current_memberships_of(user=user).values("committee_id")
     return ballots.filter(committee_id__in=committees)
+
+
+def ballots_readable(*, user: User) -> QuerySet[Ballot]:
+    """`ballots_for` narrowed to those `user` may read (`committees.view_ballot`): staff every
+    one, a member those of the days they sat on the committee (`ballot_day`), asked in the
+    database so that a list of ballots costs the same queries however long it is."""
+    ballots = ballots_for(user=user)
+    if user.has_perm("committees.manage_ballots"):
+        return ballots
+    return readable_by_member(user=user, ballots=ballots)
 
 
 def ballots_with_progress(*, user: User) -> QuerySet[Ballot]:

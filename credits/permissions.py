@@ -85,7 +85,3 @@ add_rule("credits.import_statement", is_network_staff)
 add_rule("credits.reschedule_loan", is_network_staff)
 add_rule("credits.decide_rescheduling", is_network_staff)
 add_rule("credits.declare_default", is_network_staff)
-
-# The loan list as CSV: every borrower's name and figures at once, for the office only (an
-# advisor reads their quarters' loans on the page).
-add_rule("credits.export_loans", is_network_staff)

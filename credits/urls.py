@@ -62,9 +62,9 @@ urlpatterns = [
     path("statements/<int:pk>/", banking.statement_detail, name="statement_detail"),
     path("statements/review/", banking.review_queue, name="review_queue"),
     path("statements/entries/<int:pk>/", banking.entry_review, name="entry_review"),
-    # Loans (the loan pages): list, export, a loan's page and PDFs, payout, confirmation, payment.
+    # Loans: the list (format=csv: its file), a loan's page and PDFs, payout, confirmation,
+    # payment.
     path("loans/", loans.loan_list, name="loan_list"),
-    path("loans/export.csv", loans.loan_export, name="loan_export"),
     path("loans/outside/new/", loans.loan_record_outside, name="loan_record_outside"),
     path("loans/<int:pk>/", loans.loan_detail, name="loan_detail"),
     path("loans/<int:pk>/confirm/", loans.loan_confirm, name="loan_confirm"),

@@ -165,6 +165,10 @@ CELERY_BEAT_SCHEDULE: dict = {
 }
 # Above this share of disrupted loans (percent) a month requires quality measures.
 MIQUA_DISRUPTION_STANDARD_PERCENT = Decimal("10.00")
+# The microfinancier carries the loans outside the quarters itself, up to this share (percent)
+# of the total outstanding portfolio; the portfolio dashboard warns from WARN percent of it on.
+MIQUA_OWN_LIABILITY_CAP_PERCENT = Decimal("20.00")
+MIQUA_OWN_LIABILITY_WARN_PERCENT = Decimal("80.00")
 # Links in mail point here (mail is sent by workers, which know no request).
 MIQUA_BASE_URL = env.str("MIQUA_BASE_URL", default="http://127.0.0.1:8000")
 
@@ -295,6 +299,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The services' ValidationError (Django's) answers 400 with its messages.
+    "EXCEPTION_HANDLER": "miqua.api.exceptions.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -307,6 +313,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Besides the success, each operation documents its 400/401/403/404 answers.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "miqua.api.schema.document_errors",
+    ],
 }
 
 LOGGING = {

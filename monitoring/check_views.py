@@ -6,6 +6,8 @@ A check is the network's: its totals are shown to everyone who may see the check
 as the network's figure; the rows per quarter and the loans come through the scope (an
 advisor sees their quarters'). A quarter picked that the user may not see answers 404."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,19 +15,24 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from miqua.csv_export import Column, csv_response, rows_of, wants_csv
 from miqua.forms import apply_validation_error
 from quarters.models import Quarter
 
 from . import selectors
 from .check_forms import CheckSettingsForm, QualityMeasureForm
-from .models import MonthlyCheck, QualityMeasure
+from .models import LoanSnapshot, MonthlyCheck, QualityMeasure
 from .quality_services import check_settings_update, quality_measure_close, quality_measure_record
 from .services import disruption_standard_percent
 
 ARREARS_PAGE_SIZE = 50
+# The check page's table of quarters (`?format=csv&table=quarters`); the loans in arrears are
+# the default table of its file.
+QUARTERS_TABLE = "quarters"
 
 
 def _check_may_see_checks(request: HttpRequest) -> None:
@@ -37,7 +44,7 @@ def _sees_every_quarter(request: HttpRequest) -> bool:
     return bool(request.user.is_network_staff)
 
 
-def _picked_quarter(request: HttpRequest) -> Quarter | None:
+def picked_quarter(request: HttpRequest) -> Quarter | None:
     """The quarter of `?quarter=<id>`, through the scope: another's does not exist (404)."""
     raw = request.GET.get("quarter", "")
     if not raw:
@@ -45,6 +52,49 @@ def _picked_quarter(request: HttpRequest) -> Quarter | None:
     if not raw.isdecimal():
         raise Http404
     return get_object_or_404(Quarter.objects.select_related("municipality"), pk=int(raw))
+
+
+def _rate_columns(first: str) -> list[Column[selectors.Rate]]:
+    """A table of rates (per quarter, per month), as the page shows it."""
+    return [
+        Column(first, lambda rate: rate.label),
+        Column(_("Active loans"), lambda rate: rate.active),
+        Column(_("Disrupted"), lambda rate: rate.disrupted),
+        Column(_("Rate (%)"), lambda rate: rate.percent),
+        Column(_("Standard (%)"), lambda rate: rate.standard),
+        Column(_("Above the standard"), lambda rate: rate.above),
+    ]
+
+
+def _month_rate(as_of: datetime.date, rate: selectors.Rate) -> selectors.Rate:
+    return selectors.Rate(
+        date_format(as_of, "SHORT_DATE_FORMAT"), rate.active, rate.disrupted, rate.standard
+    )
+
+
+def _check_list_csv(request: HttpRequest, quarter: Quarter | None) -> HttpResponse:
+    """The months of the list as a file: the picked quarter's rates, else the rates the page
+    shows (the network's for the back office, the own quarters' for an advisor) with the
+    month's quality measures."""
+    if quarter is not None:
+        months = selectors.quarter_rate_history(quarter=quarter)
+        return csv_response(
+            rows=[_month_rate(month.check.as_of, month.rate) for month in months],
+            columns=_rate_columns(_("As of")),
+            name=f"{_('Monthly checks')} {quarter.name}",
+        )
+    rows = selectors.checks_overview(own_quarters=not _sees_every_quarter(request))
+    columns: list[Column[selectors.CheckRow]] = [
+        Column(_("As of"), lambda row: row.check.as_of),
+        *[
+            Column(column.header, lambda row, column=column: column.value(row.own or row.total))
+            for column in _rate_columns("")[1:]
+        ],
+        Column(_("Rate of the whole network (%)"), lambda row: row.total.percent),
+        Column(_("Quality measures"), lambda row: row.measures),
+        Column(_("Open quality measures"), lambda row: row.open_measures),
+    ]
+    return csv_response(rows=rows, columns=columns, name=_("Monthly checks"))
 
 
 def _settings_form() -> CheckSettingsForm:
@@ -62,7 +112,9 @@ def render_check_list(
 ) -> HttpResponse:
     _check_may_see_checks(request)
     every_quarter = _sees_every_quarter(request)
-    quarter = _picked_quarter(request)
+    quarter = picked_quarter(request)
+    if wants_csv(request) and settings_form is None:
+        return _check_list_csv(request, quarter)
     may_change_settings = request.user.has_perm("monitoring.change_check_settings")
     if may_change_settings and settings_form is None:
         settings_form = _settings_form()
@@ -170,7 +222,40 @@ def check_detail(request: HttpRequest, as_of: object) -> HttpResponse:
     """One 15th: the rates against the standard, the loans in arrears that day and the
     month's quality measures."""
     _check_may_see_checks(request)
-    return render_check_detail(request, _check_for(as_of))
+    check = _check_for(as_of)
+    if wants_csv(request):
+        return _check_detail_csv(request, check)
+    return render_check_detail(request, check)
+
+
+def _check_detail_csv(request: HttpRequest, check: MonthlyCheck) -> HttpResponse:
+    """One of the check's tables as a file: `table=quarters`, the rate of each quarter of the
+    scope; else the loans in arrears that day (of the scope), every one of them."""
+    day = date_format(check.as_of, "SHORT_DATE_FORMAT")
+    if request.GET.get("table") == QUARTERS_TABLE:
+        return csv_response(
+            rows=selectors.rates_by_quarter(check=check),
+            columns=_rate_columns(_("Quarter")),
+            name=f"{_('Rates per quarter')} {day}",
+        )
+    columns: list[Column[LoanSnapshot]] = [
+        Column(_("Contract"), lambda snapshot: snapshot.loan.contract_number),
+        Column(_("Borrower"), lambda snapshot: snapshot.loan.borrower.full_name),
+        Column(
+            _("Quarter"),
+            lambda snapshot: (
+                snapshot.quarter.name if snapshot.quarter else _("outside the quarters")
+            ),
+        ),
+        Column(_("In arrears"), lambda snapshot: snapshot.amount_in_arrears),
+        Column(_("Oldest unpaid due on"), lambda snapshot: snapshot.oldest_unpaid_due_on),
+        Column(_("Days past due"), lambda snapshot: snapshot.days_past_due),
+    ]
+    return csv_response(
+        rows=rows_of(selectors.arrears_of_check(check=check)),
+        columns=columns,
+        name=f"{_('Loans in arrears')} {day}",
+    )
 
 
 def _detail_url(check: MonthlyCheck, anchor: str = "") -> str:

@@ -8,11 +8,12 @@ the loans of their quarters, the back office every loan, those outside the quart
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
-from credits.loan_selectors import arrears_at, late_loan_ids, loans_in_arrears
+from credits.loan_selectors import arrears_rows, late_loan_ids, loans_in_arrears
 from credits.models import Loan
 
 from .contact_models import Contact
@@ -92,44 +93,84 @@ def due_contact_count(*, today: datetime.date, loans: QuerySet[Loan] | None = No
     return weekly.count() + monthly.count()
 
 
-def due_contacts(*, today: datetime.date, loans: QuerySet[Loan] | None = None) -> list[DueContact]:
-    """The running loans whose borrower is due a contact on `today`: the disrupted ones first,
-    longest past due first, then the monthly ones, longest without contact first. Three
-    queries, whatever the number of loans."""
-    weekly_due, monthly_due = _due(today=today, loans=loans)
-    disrupted = list(
-        weekly_due.annotate(last_contact_on=last_contact(today)).select_related(
-            "borrower", "quarter"
+class DueContacts:
+    """The due contacts of `loans` (else of the scope) in the worklist's order, for a paginator:
+    the disrupted ones first, longest past due first, then the monthly ones, longest without
+    contact first. The database orders both parts, so a page is read on its own: two COUNTs
+    and, per page, at most three queries, whatever the number of loans."""
+
+    def __init__(self, *, today: datetime.date, loans: QuerySet[Loan] | None = None) -> None:
+        weekly_due, monthly_due = _due(today=today, loans=loans)
+        self.today = today
+        # One row per loan: loan_id, amount, oldest (the oldest unpaid instalment's due date).
+        self._weekly = arrears_rows(day=today, loans=weekly_due).order_by("oldest", "loan_id")
+        self._monthly = (
+            monthly_due.annotate(last_contact_on=last_contact(today))
+            .select_related("borrower", "quarter")
+            .order_by(F("last_contact_on").asc(nulls_first=True), "pk")
         )
-    )
-    arrears = arrears_at(day=today, loans=Loan.objects.filter(pk__in=[x.pk for x in disrupted]))
-    monthly = list(
-        monthly_due.annotate(last_contact_on=last_contact(today)).select_related(
-            "borrower", "quarter"
-        )
-    )
-    weekly_rows = sorted(
-        (
+        self._weekly_count: int | None = None
+
+    def weekly_count(self) -> int:
+        if self._weekly_count is None:
+            self._weekly_count = self._weekly.count()
+        return self._weekly_count
+
+    def count(self) -> int:
+        return self.weekly_count() + self._monthly.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def _weekly_rows(self, entries: list[dict]) -> list[DueContact]:
+        loans = Loan.objects.filter(pk__in=[row["loan_id"] for row in entries])
+        by_pk = {
+            loan.pk: loan
+            for loan in loans.select_related("borrower", "quarter").annotate(
+                last_contact_on=last_contact(self.today)
+            )
+        }
+        return [
             DueContact(
                 loan=loan,
                 weekly=True,
                 last_contact_on=loan.last_contact_on,
-                days_past_due=arrears[loan.pk].days_past_due if loan.pk in arrears else 0,
+                days_past_due=(self.today - row["oldest"]).days,
             )
-            for loan in disrupted
-        ),
-        key=lambda row: (-row.days_past_due, row.loan.pk),
-    )
-    monthly_rows = sorted(
-        (
+            for row in entries
+            if (loan := by_pk.get(row["loan_id"])) is not None
+        ]
+
+    @staticmethod
+    def _monthly_rows(loans: Iterable[Loan]) -> list[DueContact]:
+        return [
             DueContact(
                 loan=loan, weekly=False, last_contact_on=loan.last_contact_on, days_past_due=0
             )
-            for loan in monthly
-        ),
-        key=lambda row: (row.last_contact_on or datetime.date.min, row.loan.pk),
-    )
-    return weekly_rows + monthly_rows
+            for loan in loans
+        ]
+
+    def __getitem__(self, key: slice) -> list[DueContact]:
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("DueContacts takes slices without a step")
+        start = key.start or 0
+        if key.stop is None:
+            weekly = self._weekly_rows(list(self._weekly[start:]))
+            skipped = max(start - (self.weekly_count() if start else 0), 0)
+            return weekly + self._monthly_rows(self._monthly[skipped:])
+        n = self.weekly_count()
+        rows = []
+        if start < n:
+            rows += self._weekly_rows(list(self._weekly[start : min(key.stop, n)]))
+        if key.stop > n:
+            rows += self._monthly_rows(self._monthly[max(start - n, 0) : key.stop - n])
+        return rows
+
+
+def due_contacts(*, today: datetime.date, loans: QuerySet[Loan] | None = None) -> list[DueContact]:
+    """Every due contact, in the worklist's order (`DueContacts`): four queries, whatever the
+    number of loans."""
+    return DueContacts(today=today, loans=loans)[0:None]
 
 
 def contacts_of_borrower(*, borrower_id: int, limit: int = 10) -> list[Contact]:

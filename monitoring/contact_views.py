@@ -1,6 +1,7 @@
 """The contact log's pages: the worklist of due contacts, the disrupted loans (the intensive-care
 list), recording a contact, and the contacts panels of the loan's and the borrower's page."""
 
+import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
@@ -8,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +23,7 @@ from credits.loan_filters import OUTSIDE, LoanFilter
 from credits.models import Borrower, Loan
 from credits.views.borrowers import borrower_for, render_borrower_detail
 from credits.views.loans import loan_for, render_loan_detail
+from miqua.csv_export import Column, csv_response, rows_of, wants_csv
 from miqua.forms import apply_validation_error
 
 from . import contact_selectors, disrupted_selectors
@@ -33,6 +36,7 @@ FROM_LOAN = "loan"
 FROM_DISRUPTED = "disrupted"
 QUICK_FORM_SOURCES = (FROM_WORKLIST, FROM_LOAN, FROM_DISRUPTED)
 DISRUPTED_PAGE_SIZE = 50
+WORKLIST_PAGE_SIZE = 50
 
 
 def _form_prefix(loan: Loan) -> str:
@@ -68,29 +72,71 @@ def _with_forms(
     ]
 
 
+def _worklist_params(data: QueryDict | dict[str, str]) -> dict[str, str]:
+    """What the worklist keeps of a query: the page (the quick forms carry it back)."""
+    page = str(data.get("page", "") or "")
+    return {"page": page} if page.isdigit() and len(page) <= 6 else {}
+
+
+def _worklist_columns() -> list[Column[contact_selectors.DueContact]]:
+    """The list's columns, as the page shows them."""
+    return [
+        Column(_("Borrower"), lambda due: due.loan.borrower.full_name),
+        Column(_("Loan"), lambda due: due.loan.contract_number),
+        Column(_("Quarter"), lambda due: _quarter_of(due.loan)),
+        Column(_("Due"), lambda due: _("Weekly (disrupted)") if due.weekly else _("Monthly")),
+        Column(_("Days past due"), lambda due: due.days_past_due if due.weekly else None),
+        Column(_("Last contact"), lambda due: due.last_contact_on),
+    ]
+
+
 def render_worklist(
-    request: HttpRequest, *, status: int = 200, bound: ContactForm | None = None, loan_pk: int = 0
-) -> HttpResponse:
-    rows = contact_selectors.due_contacts(today=timezone.localdate())
+    request: HttpRequest,
+    *,
+    params: dict[str, str],
+    status: int = 200,
+    bound: ContactForm | None = None,
+    loan_pk: int = 0,
+) -> HttpResponse | None:
+    """A page of 50 due contacts, each with its quick form; the same number of queries for 5
+    loans or 5,000. With `bound`, None when loan `loan_pk` is not on the page (heard from or
+    paid up meanwhile), so the caller shows the form elsewhere."""
+    due = contact_selectors.DueContacts(today=timezone.localdate())
+    page = Paginator(due, WORKLIST_PAGE_SIZE).get_page(params.get("page"))
+    rows = list(page.object_list)
+    if bound is not None and all(row.loan.pk != loan_pk for row in rows):
+        return None
     items = [{"due": row, "form": form} for row, form in _with_forms(rows, bound, loan_pk)]
     return render(
         request,
         "monitoring/contact_worklist.html",
         {
             "items": items,
-            "weekly_count": sum(1 for row in rows if row.weekly),
+            "page_obj": page,
+            "weekly_count": due.weekly_count(),
             "from_worklist": FROM_WORKLIST,
             "open_loan_pk": loan_pk,
+            "back": urlencode({"page": str(page.number)}) if page.number > 1 else "",
         },
         status=status,
     )
 
 
 @login_required
+@require_safe
 def contact_worklist(request: HttpRequest) -> HttpResponse:
-    """The due contacts of the user's quarters (the back office: of every loan)."""
+    """The due contacts of the user's quarters (the back office: of every loan), a page at a
+    time; `format=csv` gives all of them as a file."""
     _check_may_see_contacts(request)
-    return render_worklist(request)
+    if wants_csv(request):
+        return csv_response(
+            rows=rows_of(contact_selectors.DueContacts(today=timezone.localdate())),
+            columns=_worklist_columns(),
+            name=_("Due contacts"),
+        )
+    response = render_worklist(request, params=_worklist_params(request.GET))
+    assert response is not None
+    return response
 
 
 def _disrupted_params(data: QueryDict | dict[str, str]) -> dict[str, str]:
@@ -106,6 +152,42 @@ def _disrupted_params(data: QueryDict | dict[str, str]) -> dict[str, str]:
     return params
 
 
+def _disrupted_entries(
+    request: HttpRequest, params: dict[str, str], today: datetime.date
+) -> tuple[LoanFilter, QuerySet]:
+    """The quarter filter and the disrupted loans it leaves, in the list's order."""
+    filterset = LoanFilter(
+        {"quarter": params.get("quarter", "")},
+        queryset=Loan.objects.all(),
+        request=request,
+        today=today,
+    )
+    return filterset, disrupted_selectors.disrupted_order(today=today, loans=filterset.qs)
+
+
+def _quarter_of(loan: Loan) -> str:
+    return loan.quarter.name if loan.quarter else _("outside the quarters")
+
+
+def _disrupted_columns() -> list[Column[disrupted_selectors.DisruptedLoan]]:
+    """The list's columns, as the page shows them."""
+    return [
+        Column(_("Contract"), lambda row: row.loan.contract_number),
+        Column(_("Borrower"), lambda row: row.loan.borrower.full_name),
+        Column(_("Quarter"), lambda row: _quarter_of(row.loan)),
+        Column(
+            _("Municipality"),
+            lambda row: row.loan.quarter.municipality.name if row.loan.quarter else "",
+        ),
+        Column(_("Amount in arrears"), lambda row: row.arrears.amount),
+        Column(_("Oldest unpaid due on"), lambda row: row.arrears.oldest_due_on),
+        Column(_("Days past due"), lambda row: row.arrears.days_past_due),
+        Column(_("Last contact"), lambda row: row.last_contact_on),
+        Column(_("Next step"), lambda row: row.next_step),
+        Column(_("Next step on"), lambda row: row.next_step_on),
+    ]
+
+
 def render_disrupted(
     request: HttpRequest,
     *,
@@ -119,13 +201,7 @@ def render_disrupted(
     page shows that form with what was typed; None when loan `loan_pk` is not on the page
     (paid up meanwhile), so the caller shows the form elsewhere."""
     today = timezone.localdate()
-    filterset = LoanFilter(
-        {"quarter": params.get("quarter", "")},
-        queryset=Loan.objects.all(),
-        request=request,
-        today=today,
-    )
-    entries = disrupted_selectors.disrupted_order(today=today, loans=filterset.qs)
+    filterset, entries = _disrupted_entries(request, params, today)
     page = Paginator(entries, DISRUPTED_PAGE_SIZE).get_page(params.get("page"))
     rows = disrupted_selectors.disrupted_rows(today=today, entries=list(page.object_list))
     if bound is not None and all(row.loan.pk != loan_pk for row in rows):
@@ -154,7 +230,19 @@ def disrupted_loans(request: HttpRequest) -> HttpResponse:
     """The intensive-care list: the loans in arrears today of the user's quarters (the back
     office: of every quarter and outside them, with a quarter filter)."""
     _check_may_see_contacts(request)
-    response = render_disrupted(request, params=_disrupted_params(request.GET))
+    params = _disrupted_params(request.GET)
+    if wants_csv(request):
+        today = timezone.localdate()
+        _filterset, entries = _disrupted_entries(request, params, today)
+        return csv_response(
+            rows=rows_of(
+                entries,
+                lambda batch: disrupted_selectors.disrupted_rows(today=today, entries=batch),
+            ),
+            columns=_disrupted_columns(),
+            name=_("Disrupted loans"),
+        )
+    response = render_disrupted(request, params=params)
     assert response is not None
     return response
 
@@ -180,7 +268,8 @@ def contact_record(request: HttpRequest, pk: int) -> HttpResponse:
                 _("The contact with %(name)s is recorded.") % {"name": loan.borrower.full_name},
             )
             if source == FROM_WORKLIST:
-                return redirect(reverse("contact_worklist"))
+                back = urlencode(_worklist_params(QueryDict(request.POST.get("back", ""))))
+                return redirect(reverse("contact_worklist") + (f"?{back}" if back else ""))
             if source == FROM_DISRUPTED:
                 back = urlencode(_disrupted_params(QueryDict(request.POST.get("back", ""))))
                 return redirect(
@@ -189,7 +278,10 @@ def contact_record(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect(reverse("loan_detail", args=[loan.pk]) + "#contacts")
     if request.method == "POST":
         if source == FROM_WORKLIST:
-            return render_worklist(request, status=400, bound=form, loan_pk=loan.pk)
+            params = _worklist_params(QueryDict(request.POST.get("back", "")))
+            page = render_worklist(request, params=params, status=400, bound=form, loan_pk=loan.pk)
+            if page is not None:
+                return page
         if source == FROM_LOAN:
             return render_loan_detail(request, loan, status=400, contact_form=form)
         if source == FROM_DISRUPTED:

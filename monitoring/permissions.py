@@ -19,3 +19,7 @@ add_rule("monitoring.view_contact_menu", is_advisor)
 add_rule("monitoring.view_checks", is_advisor | is_network_staff)
 add_rule("monitoring.record_quality_measure", is_network_staff)
 add_rule("monitoring.change_check_settings", is_network_staff)
+
+# The portfolio dashboard: the whole portfolio's figures (the loans outside the quarters and
+# the microfinancier's own liability included), the back office's only.
+add_rule("monitoring.view_portfolio", is_network_staff)

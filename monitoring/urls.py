@@ -2,7 +2,7 @@ import datetime
 
 from django.urls import path, register_converter
 
-from . import check_views, contact_views
+from . import check_views, contact_views, portfolio_views
 
 
 class IsoDateConverter:
@@ -31,6 +31,11 @@ urlpatterns = [
         "monitoring/borrowers/<int:pk>/contacts/new/",
         contact_views.borrower_contact_record,
         name="borrower_contact_record",
+    ),
+    path(
+        "monitoring/portfolio/",
+        portfolio_views.portfolio_dashboard,
+        name="portfolio_dashboard",
     ),
     # The monthly checks and their quality assurance
     path("monitoring/checks/", check_views.check_list, name="check_list"),

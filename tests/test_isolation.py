@@ -390,7 +390,6 @@ PAGES: dict[str, tuple[Expected, Expected, Expected, Expected, Expected, Expecte
     "entry_review":           (LOGIN,    404,         404,      404,         200,       200),
     # Loans: staff keep them, advisors follow their quarters' loans; nobody else sees one.
     "loan_list":              (LOGIN,    200,         403,      403,         200,       200),
-    "loan_export":            (LOGIN,    403,         403,      403,         200,       200),
     "loan_record_outside":    (LOGIN,    403,         403,      403,         200,       200),
     "loan_detail":            (LOGIN,    200,         403,      403,         200,       200),
     "loan_schedule_pdf":      (LOGIN,    200,         403,      403,         200,       200),
@@ -410,6 +409,8 @@ PAGES: dict[str, tuple[Expected, Expected, Expected, Expected, Expected, Expecte
     "check_detail":           (LOGIN,    200,         403,      403,         200,       200),
     "quality_measure_record": (LOGIN,    403,         403,      403,         MEASURES,  MEASURES),
     "quality_measure_close":  (LOGIN,    403,         403,      403,         MEASURES,  MEASURES),
+    # The portfolio dashboard: the whole portfolio's figures, the back office's only.
+    "portfolio_dashboard":    (LOGIN,    403,         403,      403,         200,       200),
 }
 
 # allauth's pages answer every signed-in role alike. There is no public sign-up: the sign-up
@@ -469,7 +470,6 @@ PERSONAL_DATA = frozenset(
         "review_queue",
         "entry_review",
         "loan_list",
-        "loan_export",
         "loan_record_outside",
         "loan_detail",
         "loan_schedule_pdf",

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_scopes import scopes_disabled
 
+from miqua.csv_export import Column, csv_response, labels, rows_of, wants_csv
 from miqua.forms import apply_validation_error
 
 from ..banking import importer
 from ..banking.forms import EntryAssignForm, EntryNotRepaymentForm, StatementUploadForm
 from ..banking.parsers import StatementError
+from ..banking.selectors import statements_with_counts
 from ..models import BankEntry, BankStatement, Loan
 
 PERMISSION = importer.PERMISSION
@@ -99,20 +101,64 @@ def statement_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _statement_columns() -> list[Column[BankStatement]]:
+    """The list's columns, as the page shows them."""
+    file_format = labels(BankStatement.Format)
+    return [
+        Column(_("File"), lambda s: s.file_name),
+        Column(_("Format"), lambda s: file_format(s.file_format)),
+        Column(_("Statement"), lambda s: s.statement_id),
+        Column(_("From"), lambda s: s.period_from),
+        Column(_("To"), lambda s: s.period_to),
+        Column(_("Entries"), lambda s: s.entry_count),
+        Column(_("Booked"), lambda s: s.booked),
+        Column(_("Awaiting review"), lambda s: s.waiting),
+        Column(_("Debits"), lambda s: s.debits),
+        Column(_("Already imported"), lambda s: s.skipped),
+        Column(_("Imported"), lambda s: s.imported_at),
+        Column(
+            _("Imported by"),
+            lambda s: (s.imported_by.full_name or s.imported_by.email) if s.imported_by else "",
+        ),
+    ]
+
+
+def _entry_columns() -> list[Column[BankEntry]]:
+    """A statement's entries, as its page shows them (a debit's amount negative)."""
+    status = labels(BankEntry.Status)
+    return [
+        Column(_("Booked"), lambda e: e.booking_date),
+        Column(_("Value date"), lambda e: e.value_date),
+        Column(_("Payer / payee"), lambda e: e.counterparty_name),
+        Column(_("IBAN"), lambda e: e.counterparty_iban),
+        Column(_("Remittance text"), lambda e: e.remittance),
+        Column(_("Amount"), lambda e: e.amount if e.is_credit else -e.amount),
+        Column(_("Status"), lambda e: status(e.status)),
+        Column(_("Loan"), lambda e: e.loan.contract_number if e.loan else ""),
+    ]
+
+
+def _review_columns() -> list[Column[BankEntry]]:
+    """The queue's columns, as the page shows them."""
+    return [
+        Column(_("Booked"), lambda e: e.booking_date),
+        Column(_("Payer"), lambda e: e.counterparty_name),
+        Column(_("IBAN"), lambda e: e.counterparty_iban),
+        Column(_("Remittance text"), lambda e: e.remittance),
+        Column(_("Amount"), lambda e: e.amount),
+        Column(_("Statement"), lambda e: e.statement.file_name),
+    ]
+
+
 @login_required
 @require_safe
 def statement_list(request: HttpRequest) -> HttpResponse:
     _require(request)
-    statements = (
-        BankStatement.objects.select_related("imported_by")
-        .annotate(
-            booked=Count("entries", filter=Q(entries__status=S.BOOKED)),
-            waiting=Count("entries", filter=Q(entries__status=S.REVIEW)),
-            debits=Count("entries", filter=Q(entries__status=S.DEBIT)),
-            skipped=F("entry_count") - F("new_count"),
+    statements = statements_with_counts()
+    if wants_csv(request):
+        return csv_response(
+            rows=rows_of(statements), columns=_statement_columns(), name=_("Bank statements")
         )
-        .order_by("-imported_at", "-id")
-    )
     page = Paginator(statements, STATEMENTS_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -129,6 +175,12 @@ def statement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     counts = dict(
         statement.entries.values_list("status").annotate(n=Count("id")).values_list("status", "n")  # type: ignore[attr-defined]
     )
+    if wants_csv(request):
+        return csv_response(
+            rows=rows_of(entries),
+            columns=_entry_columns(),
+            name=statement.file_name.rsplit(".", 1)[0],
+        )
     page = Paginator(entries, ENTRIES_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -153,6 +205,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         .select_related("statement")
         .order_by("booking_date", "id")
     )
+    if wants_csv(request):
+        return csv_response(
+            rows=rows_of(entries), columns=_review_columns(), name=_("Awaiting review")
+        )
     page = Paginator(entries, ENTRIES_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -1,4 +1,5 @@
-"""The list of applications: advisors see their quarters', the back office every quarter's."""
+"""The list of applications: advisors see their quarters', the back office every quarter's;
+`format=csv` gives every row of the filtered list as a file."""
 
 from dataclasses import dataclass
 
@@ -7,9 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from miqua.csv_export import Column, csv_response, labels, rows_of, wants_csv
 from quarters.models import Quarter
 
 from .. import selectors
@@ -48,6 +51,37 @@ def _status_tabs(counts: dict[str, int], selected: str) -> list[StatusTab]:
     return tabs
 
 
+# What the file reads of an application and its relations (not the long texts of the form).
+CSV_FIELDS = (
+    "business_name",
+    "amount",
+    "status",
+    "updated_at",
+    "quarter__name",
+    "quarter__municipality__name",
+    "borrower__first_name",
+    "borrower__last_name",
+    "advisor__full_name",
+    "advisor__email",
+)
+
+
+def _columns() -> list[Column[Application]]:
+    """The list's columns, as the page shows them (all quarters' columns: the file has room)."""
+    status = labels(Application.Status)
+    return [
+        Column(_("Reference"), lambda a: a.reference),
+        Column(_("Borrower"), lambda a: a.borrower.full_name),
+        Column(_("Business"), lambda a: a.business_name),
+        Column(_("Quarter"), lambda a: a.quarter.name),
+        Column(_("Municipality"), lambda a: a.quarter.municipality.name),
+        Column(_("Amount"), lambda a: a.amount),
+        Column(_("Status"), lambda a: status(a.status)),
+        Column(_("Advisor"), lambda a: a.advisor.full_name or a.advisor.email if a.advisor else ""),
+        Column(_("Last change"), lambda a: timezone.localdate(a.updated_at)),
+    ]
+
+
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("credits.view_application"):
@@ -59,6 +93,10 @@ def application_list(request: HttpRequest) -> HttpResponse:
     if not several_quarters:
         # One quarter: nothing to choose, and the column would repeat the same name.
         del filterset.filters["quarter"]
+    if wants_csv(request):
+        return csv_response(
+            rows=rows_of(filterset.qs.only(*CSV_FIELDS)), columns=_columns(), name=_("Applications")
+        )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = selectors.status_counts(applications=filterset.without_status())
     context = {

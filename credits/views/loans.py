@@ -1,4 +1,4 @@
-"""The loan pages: the list (and its CSV export), a loan's page with its schedule, payments and
+"""The loan pages: the list (and its CSV file), a loan's page with its schedule, payments and
 history, the payout (from an approved application or outside the quarters), its confirmation
 by a second person, and a payment typed in.
 
@@ -6,7 +6,6 @@ Every view reaches a loan through the scoped manager (another quarter's loan doe
 for the user: 404) and then asks the right (403). The services check everything again.
 """
 
-import csv
 import datetime
 from decimal import Decimal
 from typing import Any
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from miqua.audit.selectors import audit_trail_for
+from miqua.csv_export import Column, csv_response, labels, rows_of, wants_csv
 from miqua.forms import apply_validation_error
 from miqua.money import format_eur
 
@@ -30,6 +30,7 @@ from .. import extensions, loan_services
 from ..loan_filters import LoanFilter
 from ..loan_forms import LoanConfirmForm, LoanTermsForm, OutsideLoanForm, PaymentForm
 from ..loan_page_selectors import (
+    LoanRow,
     current_schedule,
     loan_rows,
     loans_for_list,
@@ -75,13 +76,56 @@ def _filtered(request: HttpRequest, today: datetime.date) -> LoanFilter:
     return LoanFilter(request.GET, queryset=loans_for_list(), request=request, today=today)
 
 
+def _loan_columns() -> list[Column[LoanRow]]:
+    """The list's columns (the loan's terms besides: what its page shows the same roles)."""
+    status = labels(Loan.Status)
+    return [
+        Column(_("Contract number"), lambda row: row.loan.contract_number),
+        Column(
+            _("Application"),
+            lambda row: row.loan.application.reference if row.loan.application else "",
+        ),
+        Column(_("Borrower"), lambda row: row.loan.borrower.full_name),
+        Column(
+            _("Quarter"),
+            lambda row: row.loan.quarter.name if row.loan.quarter else _("outside the quarters"),
+        ),
+        Column(
+            _("Municipality"),
+            lambda row: row.loan.quarter.municipality.name if row.loan.quarter else "",
+        ),
+        Column(_("Status"), lambda row: status(row.loan.status)),
+        Column(_("Paid out on"), lambda row: row.loan.disbursed_on),
+        Column(_("Amount"), lambda row: row.loan.amount),
+        Column(_("Interest rate p.a. (%)"), lambda row: row.loan.interest_rate),
+        Column(_("Term (months)"), lambda row: row.loan.term_months),
+        Column(_("Principal owed"), lambda row: row.outstanding_principal),
+        Column(
+            _("Arrears today"), lambda row: row.arrears.amount if row.arrears else Decimal("0.00")
+        ),
+        Column(
+            _("Oldest arrears due on"),
+            lambda row: row.arrears.oldest_due_on if row.arrears else None,
+        ),
+        Column(_("Days past due"), lambda row: row.arrears.days_past_due if row.arrears else None),
+    ]
+
+
 @login_required
 @require_safe
 def loan_list(request: HttpRequest) -> HttpResponse:
+    """The loans of the user's quarters (the back office: every loan), filtered; `format=csv`
+    gives every row of the filtered list as a file."""
     if not request.user.has_perm("credits.view_loan"):
         raise PermissionDenied
     today = timezone.localdate()
     filterset = _filtered(request, today)
+    if wants_csv(request):
+        return csv_response(
+            rows=rows_of(filterset.qs, lambda loans: loan_rows(loans, day=today)),
+            columns=_loan_columns(),
+            name=_("Loans"),
+        )
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
@@ -89,84 +133,10 @@ def loan_list(request: HttpRequest) -> HttpResponse:
         "rows": loan_rows(list(page.object_list), day=today),
         "is_filtered": filterset.is_filtered,
         "several_quarters": len(filterset.quarter_choices) > 1,
-        "can_export": request.user.has_perm("credits.export_loans"),
         "can_record_outside": request.user.has_perm("credits.record_loan_outside"),
         "today": today,
     }
     return render(request, "credits/loan_list.html", context)
-
-
-def _csv_amount(value: Decimal | None) -> str:
-    # German number format without thousands separators: spreadsheets read "1234,56" as a
-    # number, "1.234,56" sometimes as a date or text.
-    return "" if value is None else f"{value:.2f}".replace(".", ",")
-
-
-# The export is a German document for the office's spreadsheets, whatever the user's language.
-CSV_HEADER = [
-    "Vertragsnummer",
-    "Antrag",
-    "Nachname",
-    "Vorname",
-    "Quartier",
-    "Kommune",
-    "Status",
-    "Ausgezahlt am",
-    "Betrag",
-    "Sollzins p.a. (%)",
-    "Laufzeit (Monate)",
-    "Tilgungsfreie Monate",
-    "Restschuld (Tilgung)",
-    "Rückstand heute",
-    "Ältester Rückstand fällig am",
-    "Tage überfällig",
-]
-CSV_STATUS = {
-    "pending": "wartet auf Bestätigung",
-    "running": "läuft",
-    "repaid": "zurückgezahlt",
-    "defaulted": "ausgefallen",
-}
-
-
-@login_required
-@require_safe
-def loan_export(request: HttpRequest) -> HttpResponse:
-    """The filtered list as CSV (semicolons, German numbers, UTF-8 with BOM for Excel). Staff
-    only: it carries the personal data of every borrower in the list."""
-    if not request.user.has_perm("credits.export_loans"):
-        raise PermissionDenied
-    today = timezone.localdate()
-    loans = list(_filtered(request, today).qs)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="Kredite-{today:%Y-%m-%d}.csv"'
-    response["Cache-Control"] = "private, no-store"
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    for row in loan_rows(loans, day=today):
-        loan = row.loan
-        writer.writerow(
-            [
-                loan.contract_number,
-                loan.application.reference if loan.application else "",
-                loan.borrower.last_name,
-                loan.borrower.first_name,
-                loan.quarter.name if loan.quarter else "außerhalb der Quartiere",
-                loan.quarter.municipality.name if loan.quarter else "",
-                CSV_STATUS.get(loan.status, loan.status),
-                loan.disbursed_on.strftime("%d.%m.%Y"),
-                _csv_amount(loan.amount),
-                _csv_amount(loan.interest_rate),
-                loan.term_months,
-                loan.grace_months,
-                _csv_amount(row.outstanding_principal),
-                _csv_amount(row.arrears.amount if row.arrears else Decimal("0")),
-                row.arrears.oldest_due_on.strftime("%d.%m.%Y") if row.arrears else "",
-                row.arrears.days_past_due if row.arrears else "",
-            ]
-        )
-    return response
 
 
 # --- A loan's page --------------------------------------------------------------------------

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from miqua.csv_export import Column, csv_response, labels, rows_of, wants_csv
 from miqua.forms import apply_validation_error
 
 from . import services
 from .forms import InviteForm
-from .models import User
+from .models import Role, User
 
 
 def _require(request: HttpRequest, perm: str) -> None:
@@ -22,13 +24,48 @@ def _require(request: HttpRequest, perm: str) -> None:
         raise PermissionDenied
 
 
+USERS_PAGE_SIZE = 50
+
+
+def _works_for(user: User) -> str:
+    if user.role == Role.ADVISOR:
+        return ", ".join(q.name for q in user.advised_quarters.all()) or _("no quarter yet")
+    if user.municipality:
+        return user.municipality.name
+    if user.organisation:
+        return user.organisation.name
+    return _("whole network")
+
+
+def _account_status(user: User) -> str:
+    if not user.is_active:
+        return _("deactivated")
+    return _("active") if user.has_usable_password() else _("invited")
+
+
+def _user_columns() -> list[Column[User]]:
+    """The list's columns, as the page shows them."""
+    role = labels(Role)
+    return [
+        Column(_("Name"), lambda u: u.full_name),
+        Column(_("Email address"), lambda u: u.email),
+        Column(_("Role"), lambda u: role(u.role)),
+        Column(_("Works for"), _works_for),
+        Column(_("Status"), _account_status),
+    ]
+
+
 @login_required
 def user_list(request: HttpRequest) -> HttpResponse:
+    """Every person with an account, 50 a page; `format=csv` gives all of them as a file."""
     _require(request, "accounts.view_user_list")
     users = User.objects.select_related("municipality", "organisation").prefetch_related(
         "advised_quarters"
     )
-    return render(request, "accounts/user_list.html", {"users": users})
+    if wants_csv(request):
+        return csv_response(rows=rows_of(users), columns=_user_columns(), name=_("Users"))
+    page = Paginator(users, USERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"users": page.object_list, "page_obj": page})
 
 
 @login_required

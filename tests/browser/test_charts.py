@@ -7,6 +7,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django_scopes import scopes_disabled
 
 from monitoring.models import MonthlyCheck
 from tests import factories
@@ -100,3 +101,50 @@ def test_staff_see_the_rate_drawn_against_the_standard(checks, network, live_ser
     foreign = [url for url in requests if not url.startswith((base, "data:", "blob:"))]
     assert foreign == []
     assert any(url.endswith(".js") and "/static/vendor/chartjs/" in url for url in requests)
+
+
+def test_staff_see_the_payouts_by_year_as_bars(checks, network, live_server, page):
+    """The portfolio dashboard's table of payouts by year becomes a bar chart (data-chart="bar"):
+    the loans per year, oldest left; the volume stays in the table only."""
+    with scopes_disabled():
+        for year, n in ((2010, 2), (2011, 1)):
+            for _ in range(n):
+                factories.LoanFactory(
+                    borrower__quarter=network.own_quarter,
+                    disbursed_on=datetime.date(year, 3, 1),
+                    closed_on=datetime.date(year + 1, 9, 30),
+                )
+    base = live_server.url
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+
+    sign_in(page, base, network.staff.email, factories.PASSWORD)
+    page.wait_for_url(f"{base}/")
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(f"{base}/monitoring/portfolio/")
+    page.wait_for_function(
+        "() => { const c = document.querySelector('#by-year canvas');"
+        " return !!(c && window.Chart && Chart.getChart(c)); }"
+    )
+    chart = page.evaluate(
+        """() => {
+            const chart = Chart.getChart(document.querySelector('#by-year canvas'));
+            return {
+                type: chart.config.type,
+                labels: chart.data.labels,
+                sets: chart.data.datasets.map(d => [d.label, d.data]),
+            };
+        }"""
+    )
+    assert chart == {"type": "bar", "labels": ["2010", "2011"], "sets": [["Kredite", [2, 1]]]}
+    # The rate chart of the same page is still a line.
+    assert (
+        page.evaluate(
+            "() => Chart.getChart(document.querySelector('#rate-chart canvas')).config.type"
+        )
+        == "line"
+    )
+    assert page.locator("#by-year-figures").is_visible()
+    page.screenshot(path=f"{SCREENSHOTS}/portfolio-dashboard-staff.png", full_page=True)
+    assert [e for e in errors if not e.startswith("Failed to load resource")] == []

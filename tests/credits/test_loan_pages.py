@@ -121,10 +121,10 @@ def test_csv_export_is_the_filtered_list_in_german_format(network, second_staff)
     late = _loan(network, second_staff, contract_number="KV-CSV", amount=D("4321.50"))
     _loan(network, second_staff, contract_number="KV-OTHER")
     _pay(late, network.staff, "100.00", datetime.date(2025, 2, 1))
-    response = client_for(network.staff).get(reverse("loan_export"), {"q": "KV-CSV"})
+    response = client_for(network.staff).get(reverse("loan_list"), {"q": "KV-CSV", "format": "csv"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    body = response.content.decode("utf-8")
+    body = b"".join(response.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
     header, *lines = rows
@@ -136,7 +136,7 @@ def test_csv_export_is_the_filtered_list_in_german_format(network, second_staff)
     assert line["Quartier"] == network.own_quarter.name
     with scopes_disabled():
         owed = late.amount - sum(a.principal for a in late.allocations.all())
-    assert line["Restschuld (Tilgung)"] == f"{owed:.2f}".replace(".", ",")
+    assert line["Offene Restschuld"] == f"{owed:.2f}".replace(".", ",")
     assert D(line["Rückstand heute"].replace(",", ".")) > 0
 
 
@@ -158,8 +158,11 @@ def test_advisor_sees_own_quarter_loans_only_and_never_outside_ones(network, sec
     assert client.get(reverse("loan_detail", args=[foreign.pk])).status_code == 404
     assert client.get(reverse("loan_detail", args=[outside.pk])).status_code == 404
     assert client.get(reverse("loan_schedule_pdf", args=[outside.pk])).status_code == 404
-    # The export carries every borrower's data: the office's only.
-    assert client.get(reverse("loan_export")).status_code == 403
+    # The CSV file is the advisor's list too: their quarter's loans only.
+    exported = b"".join(client.get(reverse("loan_list"), {"format": "csv"}).streaming_content)
+    assert b"KV-OWN" in exported
+    assert b"KV-FOREIGN" not in exported
+    assert b"AQ-0001" not in exported
     assert client.get(reverse("payment_record", args=[own.pk])).status_code == 405
     assert (
         client.post(

@@ -1,6 +1,6 @@
 /* MIQUA charts: progressive enhancement of figure tables (issue 11).
  *
- * For every <table data-chart="line"> a Chart.js line chart is drawn in a <canvas> inserted
+ * For every <table data-chart="line"> (or "bar") a Chart.js line (bar) chart is drawn in a <canvas> inserted
  * before the table (or before its scrolling box, class "chart-table"); the table itself stays,
  * visible, for screen readers, print and anyone who would rather read. The x labels are the
  * first cell of each body row (already formatted by the server, e.g. German dates); every
@@ -93,8 +93,9 @@
     var reduceMotion =
       window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     var colour = 0;
+    var bar = table.getAttribute("data-chart") === "bar";
     new window.Chart(canvas, {
-      type: "line",
+      type: bar ? "bar" : "line",
       data: {
         labels: data.labels,
         datasets: data.series.map(function (s) {
@@ -105,7 +106,7 @@
             borderColor: c,
             backgroundColor: c,
             borderDash: s.standard ? [6, 4] : [],
-            borderWidth: 2,
+            borderWidth: bar ? 0 : 2,
             pointRadius: s.standard ? 0 : 2,
             tension: 0,
             spanGaps: false,
@@ -131,7 +132,12 @@
         },
         plugins: {
           // A short line in the legend, dashed for the standard, as in the chart.
-          legend: { labels: { usePointStyle: true, pointStyle: "line", pointStyleWidth: 28 } },
+          // (A filled box for bars.)
+          legend: {
+            labels: bar
+              ? { usePointStyle: true, pointStyle: "rect" }
+              : { usePointStyle: true, pointStyle: "line", pointStyleWidth: 28 },
+          },
           tooltip: {
             callbacks: {
               label: function (ctx) {
@@ -148,7 +154,7 @@
     if (typeof window.Chart === "undefined") {
       return; // Chart.js did not load: the tables remain, which is all a reader needs.
     }
-    Array.prototype.forEach.call(document.querySelectorAll('table[data-chart="line"]'), draw);
+    Array.prototype.forEach.call(document.querySelectorAll('table[data-chart="line"], table[data-chart="bar"]'), draw);
   }
 
   if (document.readyState === "loading") {
