@@ -6,7 +6,20 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, QuerySet, When
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -64,8 +77,13 @@ def readable_by_member(*, user: User, ballots: QuerySet[Ballot]) -> QuerySet[Bal
     the meeting's, or the day the written procedure opened): the rule of
     `committees.view_ballot` for a member, asked of the database for a whole list at once."""
     day = Case(
-        When(kind=Ballot.Kind.MEETING, then=TruncDate("meeting_on")),
+        # A meeting not yet dated counts as today's, as in `ballot_day`.
+        When(
+            kind=Ballot.Kind.MEETING,
+            then=Coalesce(TruncDate("meeting_on"), Value(timezone.localdate())),
+        ),
         default=TruncDate("opened_at"),
+        output_field=DateField(),
     )
     sat = CommitteeMembership.objects.filter(
         committee_id=OuterRef("committee_id"), member=user, starts_on__lte=OuterRef("ballot_day")
@@ -132,6 +150,16 @@ def ballots_for(*, user: User) -> QuerySet[Ballot]:
         return ballots
     committees = current_memberships_of(user=user).values("committee_id")
     return ballots.filter(committee_id__in=committees)
+
+
+def ballots_readable(*, user: User) -> QuerySet[Ballot]:
+    """`ballots_for` narrowed to those `user` may read (`committees.view_ballot`): staff every
+    one, a member those of the days they sat on the committee (`ballot_day`), asked in the
+    database so that a list of ballots costs the same queries however long it is."""
+    ballots = ballots_for(user=user)
+    if user.has_perm("committees.manage_ballots"):
+        return ballots
+    return readable_by_member(user=user, ballots=ballots)
 
 
 def ballots_with_progress(*, user: User) -> QuerySet[Ballot]:
@@ -341,7 +369,18 @@ def ballot_page(*, ballot: Ballot, user: User) -> BallotPage:
 
 def without_quorum(*, applications: QuerySet[Application]) -> list[tuple[Application, BallotCase]]:
     """Of `applications`, those whose last ballot closed without quorum, with that case."""
-    waiting = list(applications.filter(status=Application.Status.BEFORE_COMMITTEE))
+    # The database picks them (the result of each one's last closed case): at national scale
+    # thousands wait before a committee, and reading them all to keep a few cost a second.
+    last_result = (
+        BallotCase.objects.filter(application=OuterRef("pk"), is_open=False)
+        .order_by(F("ballot__closed_at").desc(nulls_first=True), "-pk")
+        .values("result")[:1]
+    )
+    waiting = list(
+        applications.filter(status=Application.Status.BEFORE_COMMITTEE)
+        .annotate(last_result=Subquery(last_result))
+        .filter(last_result=BallotCase.Result.NO_QUORUM)
+    )
     last_cases: dict[int, BallotCase] = {}
     for case in (
         BallotCase.objects.filter(application__in=waiting, is_open=False)

@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from miqua.forms import QuickSelect
 from quarters.models import Quarter
 
 from .models import Application
@@ -57,7 +58,10 @@ class ApplicationFilter(django_filters.FilterSet):
         ),
     )
     quarter = django_filters.ModelChoiceFilter(
-        label=_("Quarter"), queryset=_visible_quarters, empty_label=_("All quarters")
+        label=_("Quarter"),
+        queryset=_visible_quarters,
+        empty_label=_("All quarters"),
+        widget=QuickSelect,
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=STATUS_CHOICES, method="filter_status", empty_label=None

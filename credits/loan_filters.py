@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from miqua.forms import QuickSelect
 from quarters.models import Quarter
 
 from .loan_selectors import loans_in_arrears
@@ -53,7 +54,10 @@ class LoanFilter(django_filters.FilterSet):
         ),
     )
     quarter = django_filters.ChoiceFilter(
-        label=_("Quarter"), method="filter_quarter", empty_label=_("All quarters")
+        label=_("Quarter"),
+        method="filter_quarter",
+        empty_label=_("All quarters"),
+        widget=QuickSelect,
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=Loan.Status.choices, empty_label=_("All")

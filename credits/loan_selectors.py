@@ -108,25 +108,37 @@ def arrears_of_row(row: dict, *, day: datetime.date) -> Arrears:
     )
 
 
-def loans_in_arrears(*, day: datetime.date, loans: QuerySet[Loan] | None = None) -> QuerySet[Loan]:
-    """The loans with an instalment due by `day` and unpaid on `day` (for filters: a queryset,
-    not a list, so it can be combined and paginated)."""
+def late_loan_ids(*, day: datetime.date) -> QuerySet:
+    """The ids of the loans with a current instalment due by `day` and unpaid on `day` (a
+    values() queryset, for `pk__in`; the loan's own state is the caller's to check)."""
     paid_by_day = _paid_by_day(day)
-    late = (
+    return (
         Instalment.objects.filter(is_current=True, due_on__lte=day)
         .filter(Q(settled_on__isnull=True) | Q(settled_on__gt=day))
         .annotate(
             unpaid=ExpressionWrapper(
                 F("interest") + F("principal") - _money(paid_by_day), output_field=MONEY_FIELD
-            )
+            ),
+            unpaid_now=ExpressionWrapper(
+                F("interest") + F("principal") - F("paid_interest") - F("paid_principal"),
+                output_field=MONEY_FIELD,
+            ),
         )
-        .filter(unpaid__gt=0)
+        # Short cut first: an instalment still open today (its paid_* are every allocation's,
+        # and payments are above zero) was unpaid on `day` too, without summing allocations;
+        # only the others (settled after `day`) need the sum of what was paid by `day`.
+        .filter(Q(settled_on__isnull=True, unpaid_now__gt=0) | Q(unpaid__gt=0))
         .values("loan_id")
     )
+
+
+def loans_in_arrears(*, day: datetime.date, loans: QuerySet[Loan] | None = None) -> QuerySet[Loan]:
+    """The loans with an instalment due by `day` and unpaid on `day` (for filters: a queryset,
+    not a list, so it can be combined and paginated)."""
     base = Loan.objects.all() if loans is None else loans
-    return base.filter(pk__in=late, status__in=PAID_OUT_STATES, disbursed_on__lte=day).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gt=day)
-    )
+    return base.filter(
+        pk__in=late_loan_ids(day=day), status__in=PAID_OUT_STATES, disbursed_on__lte=day
+    ).filter(Q(closed_on__isnull=True) | Q(closed_on__gt=day))
 
 
 def principal_repaid_by_loan(*, loan_ids: list[int]) -> dict[int, Decimal]:

@@ -215,6 +215,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[MIQUA] "
 # limit, whose message says when to try again (a page in the user's language, 429.html, for
 # the rest).
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/key,30/m/ip,300/h/ip", "login": "60/m/ip"}
+# Behind a reverse proxy every request comes from the proxy's address: the number of proxies
+# in front (usually 1) lets the limits above read the client's address from X-Forwarded-For.
+# 0 (the default) trusts no such header: only set it when a proxy in front sets it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
 # --- Mail -------------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587, switches to SMTP.
@@ -295,6 +299,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # The services' ValidationError (Django's) answers 400 with its messages.
+    "EXCEPTION_HANDLER": "miqua.api.exceptions.exception_handler",
 }
 
 SPECTACULAR_SETTINGS = {
@@ -307,6 +313,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Besides the success, each operation documents its 400/401/403/404 answers.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "miqua.api.schema.document_errors",
+    ],
 }
 
 LOGGING = {

@@ -11,9 +11,9 @@ import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 
-from credits.loan_selectors import arrears_rows, loans_in_arrears
+from credits.loan_selectors import arrears_rows, late_loan_ids, loans_in_arrears
 from credits.models import Loan
 
 from .contact_models import Contact
@@ -72,8 +72,14 @@ def _due(
         .annotate(contacted=_contacted_since(week_start, today))
         .filter(contacted=False)
     )
+    # `running` are paid out by today: in arrears are those of them with a late instalment that
+    # are not closed by today. The ids of the late loans are hashed once (NOT IN): a join back
+    # to the loans made the database probe every running loan's instalments.
     monthly = (
-        running.exclude(pk__in=loans_in_arrears(day=today, loans=running).values("pk"))
+        running.exclude(
+            Q(pk__in=late_loan_ids(day=today))
+            & (Q(closed_on__isnull=True) | Q(closed_on__gt=today))
+        )
         .annotate(contacted=_contacted_since(previous_month_start(today), today))
         .filter(contacted=False)
     )

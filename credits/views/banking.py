@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -23,6 +23,7 @@ from miqua.forms import apply_validation_error
 from ..banking import importer
 from ..banking.forms import EntryAssignForm, EntryNotRepaymentForm, StatementUploadForm
 from ..banking.parsers import StatementError
+from ..banking.selectors import statements_with_counts
 from ..models import BankEntry, BankStatement, Loan
 
 PERMISSION = importer.PERMISSION
@@ -153,16 +154,7 @@ def _review_columns() -> list[Column[BankEntry]]:
 @require_safe
 def statement_list(request: HttpRequest) -> HttpResponse:
     _require(request)
-    statements = (
-        BankStatement.objects.select_related("imported_by")
-        .annotate(
-            booked=Count("entries", filter=Q(entries__status=S.BOOKED)),
-            waiting=Count("entries", filter=Q(entries__status=S.REVIEW)),
-            debits=Count("entries", filter=Q(entries__status=S.DEBIT)),
-            skipped=F("entry_count") - F("new_count"),
-        )
-        .order_by("-imported_at", "-id")
-    )
+    statements = statements_with_counts()
     if wants_csv(request):
         return csv_response(
             rows=rows_of(statements), columns=_statement_columns(), name=_("Bank statements")

@@ -40,6 +40,9 @@ class ScopedViewSetMixin:
 
     view_perm: str
     permission_classes = [IsAuthenticated, RulesPermission]
+    # The model of a viewset whose queryset depends on who asks (a committee member's
+    # ballots): the schema, built for nobody, reads the model from here instead.
+    schema_model: type[Model] | None = None
 
     def scoped_queryset(self) -> QuerySet[Any]:
         """The viewset's objects, read in the user's scope (a selector of the app)."""
@@ -50,8 +53,17 @@ class ScopedViewSetMixin:
             # The schema asks for the model outside any request's scope: an empty queryset,
             # built with the scope switched off, is never read.
             with scopes_disabled():
+                if self.schema_model is not None:
+                    return self.schema_model._default_manager.none()
                 return self.scoped_queryset().none()
         return self.scoped_queryset()
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        # The filters narrow a list; one object is found by its id alone (the applications'
+        # filter shows the open ones unless told otherwise, a decided one has its page too).
+        if getattr(self, "action", None) != "list":
+            return queryset
+        return super().filter_queryset(queryset)  # type: ignore[misc]
 
     def perm_object(self, obj: Model) -> Model | None:
         """The object the rule is asked about; None for objects that lie in no quarter (a
@@ -69,6 +81,12 @@ class ScopedViewSetMixin:
         # user's scope before the permissions, the filters and the queryset are asked.
         self._scope_stack.enter_context(user_scope(request.user))
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
+    def answer(self, obj: Model, code: int) -> Response:
+        """The answer to a write: the object as the endpoint shows it, read again in the
+        user's scope (what the service wrote, with what the list reads along with it)."""
+        fresh = self.get_queryset().get(pk=obj.pk)
+        return Response(self.get_serializer(fresh).data, status=code)  # type: ignore[attr-defined]
 
     def page_context(self, objects: list[Any]) -> dict[str, Any]:
         """What the serializer needs about the objects of one answer beyond their fields,

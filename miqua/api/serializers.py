@@ -1,15 +1,41 @@
-"""What the API shows of each object: the figures of the pages, no personal data beyond a
-borrower's name (no IBAN, no address)."""
+"""What the API shows of each object: the figures of the pages. Loans show no personal data
+beyond a borrower's name (no IBAN, no address); the person's details are on the endpoints only
+advisors and the back office may read (applications, guarantors), as on the pages."""
 
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from credits.models import Loan
+from committees.models import Ballot, BallotCase, Committee, Vote
+from credits.models import (
+    Application,
+    BankEntry,
+    BankStatement,
+    Borrower,
+    Instalment,
+    Loan,
+    Payment,
+)
+from credits.services import APPLICATION_FIELDS, BORROWER_FIELDS
+from guarantors.models import Guarantee, Guarantor
+from monitoring.contact_models import Contact
 from monitoring.models import MonthlyCheck
 from monitoring.selectors import rate_percent
-from quarters.models import Municipality, Quarter
+from quarters.models import FundContribution, LiabilityFund, Municipality, Quarter
+
+# What a person records of a contact (the input of POST contacts/).
+CONTACT_FIELDS = [
+    "borrower",
+    "loan",
+    "contacted_on",
+    "channel",
+    "note",
+    "next_step",
+    "next_step_on",
+]
+# The fields an advisor enters, in the order of the entry's steps.
+EDITABLE_FIELDS_ORDERED = [field for fields in APPLICATION_FIELDS.values() for field in fields]
 
 
 class MunicipalitySerializer(serializers.ModelSerializer):
@@ -127,6 +153,271 @@ class MonthlyCheckDetailSerializer(MonthlyCheckSerializer):
     def get_rates(self, check: MonthlyCheck) -> list[dict[str, Any]]:
         """The rates of the quarters the user sees (the scope), loans outside the quarters last."""
         return RateSerializer(self.context["rates"], many=True).data
+
+
+# --- Funds and contributions -----------------------------------------------------------------
+
+
+class FundFigureField(serializers.DecimalField):
+    """One of a fund's figures (quarters.selectors.FundFigures), read once for the page
+    (`figures` in the context), rounded like every amount of the API."""
+
+    def __init__(self, decimal_places: int = 2) -> None:
+        super().__init__(max_digits=14, decimal_places=decimal_places, read_only=True)
+
+    def get_attribute(self, fund: LiabilityFund) -> Any:
+        return getattr(self.context["figures"][fund.pk], self.source)
+
+
+class LiabilityFundSerializer(serializers.ModelSerializer):
+    """A quarter's liability fund with the figures of the quarter page."""
+
+    paid_in_capital = FundFigureField()
+    lending_capacity = FundFigureField()
+    outstanding_exposure = FundFigureField()
+    available_capacity = FundFigureField()
+    utilisation_percent = FundFigureField(decimal_places=1)
+
+    class Meta:
+        model = LiabilityFund
+        fields = [
+            "id",
+            "quarter",
+            "name",
+            "leverage_factor",
+            "paid_in_capital",
+            "lending_capacity",
+            "outstanding_exposure",
+            "available_capacity",
+            "utilisation_percent",
+        ]
+
+
+class FundContributionSerializer(serializers.ModelSerializer):
+    """Capital a partner (an organisation, never a person) paid into a fund; who typed it in
+    is not shown."""
+
+    quarter = serializers.IntegerField(source="fund.quarter_id", read_only=True)
+    partner_name = serializers.CharField(source="partner.name", read_only=True)
+
+    class Meta:
+        model = FundContribution
+        fields = ["id", "fund", "quarter", "partner", "partner_name", "paid_on", "amount", "note"]
+
+
+# --- Applications, borrowers, guarantors --------------------------------------------------------
+
+
+class BorrowerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Borrower
+        fields = ["id", "quarter", *BORROWER_FIELDS]
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    """An application as its page shows it to the advisor and the back office (never to a
+    municipality viewer: `credits.view_application`)."""
+
+    reference = serializers.CharField(read_only=True)
+    borrower = BorrowerSerializer(read_only=True)
+
+    class Meta:
+        model = Application
+        fields = [
+            "id",
+            "reference",
+            "quarter",
+            "status",
+            "advisor",
+            "borrower",
+            *EDITABLE_FIELDS_ORDERED,
+            "outcome",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+            "decided_at",
+        ]
+
+
+class GuarantorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Guarantor
+        fields = [
+            "id",
+            "quarter",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "email",
+            "phone",
+            "street",
+            "postal_code",
+            "city",
+        ]
+
+
+class GuaranteeSerializer(serializers.ModelSerializer):
+    guarantor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Guarantee
+        fields = [
+            "id",
+            "application",
+            "quarter",
+            "guarantor",
+            "guarantor_name",
+            "relation",
+            "amount",
+            "created_at",
+        ]
+
+    def get_guarantor_name(self, guarantee: Guarantee) -> str:
+        return f"{guarantee.guarantor.first_name} {guarantee.guarantor.last_name}"
+
+
+# --- Committees, ballots, votes ------------------------------------------------------------
+
+
+class CommitteeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Committee
+        fields = ["id", "name", "quarter", "municipality", "quorum_percent", "tie_approves"]
+
+
+class BallotCaseSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(source="application.reference", read_only=True)
+
+    class Meta:
+        model = BallotCase
+        fields = ["id", "application", "reference", "result", "is_open", "conditions"]
+
+
+class BallotSerializer(serializers.ModelSerializer):
+    cases = BallotCaseSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Ballot
+        fields = [
+            "id",
+            "committee",
+            "kind",
+            "title",
+            "meeting_on",
+            "location",
+            "deadline",
+            "status",
+            "opened_at",
+            "closed_at",
+            "cases",
+        ]
+
+
+class VoteSerializer(serializers.ModelSerializer):
+    """A vote: the member's own at any time, everyone's once the ballot is closed (the
+    viewset's queryset decides which)."""
+
+    ballot = serializers.IntegerField(source="case.ballot_id", read_only=True)
+    member_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Vote
+        fields = [
+            "id",
+            "ballot",
+            "case",
+            "member",
+            "member_name",
+            "choice",
+            "conditions",
+            "comment",
+            "cast_at",
+            "changed_at",
+        ]
+
+    def get_member_name(self, vote: Vote) -> str:
+        return str(vote.member)
+
+
+# --- The loan's schedule, payments, bank statements ---------------------------------------------
+
+
+class InstalmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Instalment
+        fields = [
+            "id",
+            "loan",
+            "number",
+            "due_on",
+            "interest",
+            "principal",
+            "balance",
+            "paid_interest",
+            "paid_principal",
+            "settled_on",
+        ]
+
+
+class PaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Payment
+        fields = ["id", "loan", "amount", "value_date", "source", "note", "recorded_at"]
+
+
+class BankStatementSerializer(serializers.ModelSerializer):
+    booked = serializers.IntegerField(read_only=True)
+    waiting = serializers.IntegerField(read_only=True)
+    debits = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = BankStatement
+        fields = [
+            "id",
+            "file_name",
+            "file_format",
+            "account_iban",
+            "statement_id",
+            "period_from",
+            "period_to",
+            "entry_count",
+            "new_count",
+            "booked",
+            "waiting",
+            "debits",
+            "imported_at",
+        ]
+
+
+class BankEntrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BankEntry
+        fields = [
+            "id",
+            "statement",
+            "booking_date",
+            "value_date",
+            "amount",
+            "is_credit",
+            "counterparty_name",
+            "counterparty_iban",
+            "remittance",
+            "bank_reference",
+            "status",
+            "loan",
+            "matched_by",
+            "reviewed_at",
+            "review_note",
+        ]
+
+
+# --- Contacts ----------------------------------------------------------------------------------
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Contact
+        fields = ["id", "quarter", *CONTACT_FIELDS, "by", "recorded_at"]
 
 
 # --- The municipality dashboard (monitoring/municipality_selectors.py) -------------------------

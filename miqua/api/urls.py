@@ -9,10 +9,26 @@ from rest_framework.routers import DefaultRouter
 from . import dashboard, views
 
 router = DefaultRouter()
-router.register("municipalities", views.MunicipalityViewSet, basename="api-municipality")
-router.register("quarters", views.QuarterViewSet, basename="api-quarter")
-router.register("loans", views.LoanViewSet, basename="api-loan")
-router.register("checks", views.MonthlyCheckViewSet, basename="api-check")
+for prefix, viewset, basename in (
+    ("municipalities", views.MunicipalityViewSet, "api-municipality"),
+    ("quarters", views.QuarterViewSet, "api-quarter"),
+    ("funds", views.FundViewSet, "api-fund"),
+    ("contributions", views.ContributionViewSet, "api-contribution"),
+    ("applications", views.ApplicationViewSet, "api-application"),
+    ("guarantors", views.GuarantorViewSet, "api-guarantor"),
+    ("guarantees", views.GuaranteeViewSet, "api-guarantee"),
+    ("committees", views.CommitteeViewSet, "api-committee"),
+    ("ballots", views.BallotViewSet, "api-ballot"),
+    ("votes", views.VoteViewSet, "api-vote"),
+    ("loans", views.LoanViewSet, "api-loan"),
+    ("instalments", views.InstalmentViewSet, "api-instalment"),
+    ("payments", views.PaymentViewSet, "api-payment"),
+    ("statements", views.BankStatementViewSet, "api-statement"),
+    ("bank-entries", views.BankEntryViewSet, "api-bank-entry"),
+    ("contacts", views.ContactViewSet, "api-contact"),
+    ("checks", views.MonthlyCheckViewSet, "api-check"),
+):
+    router.register(prefix, viewset, basename=basename)
 router.register(
     "dashboard/municipalities",
     views.MunicipalityDashboardViewSet,

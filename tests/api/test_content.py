@@ -191,3 +191,13 @@ def test_the_checks_list_is_the_finished_checks_filtered_by_date(network, check)
         "2026-11-15",
         "2026-10-15",
     ]
+
+
+def test_an_id_filter_refuses_what_is_no_id(network):
+    """Found by schemathesis: `?quarter=-9.9e145` reached SQLite, which cannot bind it (500)."""
+    client = client_for(network.staff)
+    for value in ("-9.896034444007957e+145", "0", "2147483648", "1.5"):
+        response = client.get(reverse("api-fund-list"), {"quarter": value})
+        assert response.status_code == 400, value
+        assert "quarter" in response.json()
+    assert client.get(reverse("api-fund-list"), {"quarter": "2147483647"}).status_code == 200

@@ -8,19 +8,21 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from tests.api.endpoints import COLLECTIONS
 from tests.clients import client_for
 
-ENDPOINTS = {
-    "/api/v1/municipalities/",
-    "/api/v1/municipalities/{id}/",
-    "/api/v1/quarters/",
-    "/api/v1/quarters/{id}/",
-    "/api/v1/loans/",
-    "/api/v1/loans/{id}/",
-    "/api/v1/checks/",
-    "/api/v1/checks/{id}/",
-    "/api/v1/dashboard/portfolio/",
-    "/api/v1/dashboard/municipalities/{id}/",
+ENDPOINTS = (
+    {f"/api/v1/{name}/" for name in COLLECTIONS}
+    | {f"/api/v1/{name}/{{id}}/" for name in COLLECTIONS}
+    | {"/api/v1/dashboard/portfolio/", "/api/v1/dashboard/municipalities/{id}/"}
+)
+# The writes, through the pages' services.
+WRITES = {
+    ("/api/v1/applications/", "post"),
+    ("/api/v1/applications/{id}/", "patch"),
+    ("/api/v1/votes/", "post"),
+    ("/api/v1/payments/", "post"),
+    ("/api/v1/contacts/", "post"),
 }
 
 
@@ -31,6 +33,15 @@ def test_the_schema_describes_every_endpoint(network):
     assert document["openapi"].startswith("3.")
     assert document["info"]["title"] == "MIQUA API"
     assert set(document["paths"]) == ENDPOINTS
+    writes = {
+        (path, method)
+        for path, operations in document["paths"].items()
+        for method in operations
+        if method not in ("get", "parameters")
+    }
+    assert writes == WRITES
+    application_list = document["paths"]["/api/v1/applications/"]["get"]
+    assert {p["name"] for p in application_list["parameters"]} >= {"q", "quarter", "status"}
     loan_list = document["paths"]["/api/v1/loans/"]["get"]
     assert {p["name"] for p in loan_list["parameters"]} >= {"page", "quarter", "status"}
     check_list = document["paths"]["/api/v1/checks/"]["get"]

@@ -8,7 +8,6 @@ for every bench loan, and a million rows through the ORM would take minutes.
 """
 
 import datetime
-import statistics
 import time
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -16,7 +15,6 @@ from xml.sax.saxutils import escape
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection, transaction
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
 from credits.banking.importer import result_message, statement_import
@@ -24,6 +22,7 @@ from credits.loan_services import PaymentItem, payments_book
 from credits.models import Borrower, Loan, Payment, ScheduleVersion
 from credits.schedule import Method, repayment_schedule
 from miqua.accounts.models import Role, User
+from miqua.management.commands.bench_network import time_page
 from quarters.models import Municipality, Quarter
 
 AMOUNT = Decimal("3000.00")
@@ -91,14 +90,14 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: int) -> None:
         try:
             with transaction.atomic(), scopes_disabled():
-                loans = self._build(options)
+                loans = self.build(options)
                 self.measure_import(loans=loans, entries=options["entries"])
                 self.measure_loan_pages()
                 raise _Rollback
         except _Rollback:
             self.stdout.write("(all benchmark data rolled back)")
 
-    def _build(self, options: dict[str, int]) -> list[tuple[str, str]]:
+    def build(self, options: dict[str, int]) -> list[tuple[str, str]]:
         started = time.perf_counter()
         municipality = Municipality.objects.create(name="Bench-Kredite", slug="bench-kredite")
         quarters = Quarter.objects.bulk_create(
@@ -239,18 +238,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{'page':34} {'median ms':>10} {'max ms':>8} {'queries':>8}")
         counts = []
         for label, url in cases:
-            client.get(url)  # warm up templates and caches
-            timings = []
-            for _ in range(repeat):
-                with CaptureQueriesContext(connection) as queries:
-                    started = time.perf_counter()
-                    response = client.get(url)
-                    timings.append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 200, (url, response.status_code)
-            counts.append(len(queries))
-            self.stdout.write(
-                f"{label:34} {statistics.median(timings):10.1f} {max(timings):8.1f} "
-                f"{len(queries):8d}"
-            )
+            median, longest, queries = time_page(client, url, repeat)
+            counts.append(queries)
+            self.stdout.write(f"{label:34} {median:10.1f} {longest:8.1f} {queries:8d}")
         verdict = "the same" if counts[0] == counts[1] else "NOT the same"
         self.stdout.write(f"loan page queries with few and many payments: {verdict}")

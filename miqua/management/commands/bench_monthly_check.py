@@ -273,7 +273,7 @@ class Command(BaseCommand):
             with transaction.atomic(), scopes_disabled():
                 if MonthlyCheck.objects.filter(as_of=as_of).exists():
                     raise CommandError(f"this database already has a check of {as_of}: --as-of")
-                self._build(options, as_of)
+                self.build(options, as_of)
                 floor_rates, floor_s = self.measure_floor(as_of)
                 check, check_s = self.measure_check(as_of)
                 self.compare(check, floor_rates)
@@ -283,7 +283,7 @@ class Command(BaseCommand):
         except _Rollback:
             self.stdout.write("(all benchmark data rolled back)")
 
-    def _build(self, options: dict[str, object], as_of: datetime.date) -> None:
+    def build(self, options: dict[str, object], as_of: datetime.date) -> None:
         self.verbosity = int(options["verbosity"])
         started = time.perf_counter()
         loans = int(options["loans"])
