@@ -1,14 +1,15 @@
 import re
 
 import pytest
-from django.core.management import call_command
+
+from tests.demo_seed import seed_short_demo
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo", verbosity=0)
+def demo(transactional_db, monkeypatch):
+    seed_short_demo(monkeypatch)
 
 
 DEMO_PASSWORD = "miqua-demo"

@@ -4,10 +4,10 @@ to the committee's decision template."""
 import re
 
 import pytest
-from django.core.management import call_command
 from django_scopes import scopes_disabled
 
 from credits.models import Application
+from tests.demo_seed import seed_short_demo
 
 from .test_advisor_sees_own_quarter import sign_in
 
@@ -15,9 +15,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def demo(transactional_db, settings, tmp_path):
+def demo(transactional_db, settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", verbosity=0)
+    seed_short_demo(monkeypatch)
 
 
 def continue_(page) -> None:

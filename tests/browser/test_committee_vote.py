@@ -5,12 +5,12 @@ import re
 from io import BytesIO
 
 import pytest
-from django.core.management import call_command
 from django_scopes import scopes_disabled
 from pypdf import PdfReader
 
 from committees.models import Ballot, BallotCase, Vote
 from credits.models import Application
+from tests.demo_seed import seed_short_demo
 
 from .test_advisor_sees_own_quarter import sign_in
 
@@ -18,9 +18,9 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def open_ballot(transactional_db, settings, tmp_path) -> Ballot:
+def open_ballot(transactional_db, settings, tmp_path, monkeypatch) -> Ballot:
     settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", verbosity=0)
+    seed_short_demo(monkeypatch)
     with scopes_disabled():
         return Ballot.objects.get(
             status=Ballot.Status.OPEN, committee__quarter__slug="offenbach-oestliche-innenstadt"

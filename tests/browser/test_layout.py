@@ -5,7 +5,8 @@ laptop (1366 px), in both languages."""
 import re
 
 import pytest
-from django.core.management import call_command
+
+from tests.demo_seed import seed_short_demo
 
 pytestmark = pytest.mark.browser
 
@@ -13,8 +14,8 @@ DEMO_PASSWORD = "miqua-demo"
 
 
 @pytest.fixture
-def demo(transactional_db):
-    call_command("seed_demo", verbosity=0)
+def demo(transactional_db, monkeypatch):
+    seed_short_demo(monkeypatch)
 
 
 def _page(chromium, width: int, height: int, locale: str = "de-DE"):

@@ -7,7 +7,6 @@ import re
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -15,6 +14,7 @@ from django_scopes import scopes_disabled
 from credits.models import Application, Loan, Payment
 from quarters.models import Quarter
 from tests import factories
+from tests.demo_seed import seed_short_demo
 
 from .test_advisor_sees_own_quarter import sign_in
 
@@ -49,9 +49,9 @@ def _import_statement(page, base: str, *, contract_number: str, amount: str) -> 
 
 
 @pytest.fixture
-def approved(transactional_db, settings, tmp_path) -> Application:
+def approved(transactional_db, settings, tmp_path, monkeypatch) -> Application:
     settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", verbosity=0)
+    seed_short_demo(monkeypatch)
     with scopes_disabled():
         quarter = Quarter.objects.get(slug="offenbach-oestliche-innenstadt")
         return factories.approved_application(quarter=quarter)

@@ -6,6 +6,7 @@ import io
 import re
 
 import pytest
+from django.core.management import call_command
 from django_scopes import scopes_disabled
 from pypdf import PdfReader
 
@@ -13,11 +14,17 @@ from credits.models import Borrower
 from miqua.accounts.models import User
 from quarters.models import Municipality
 
-from .test_advisor_sees_own_quarter import demo, sign_in  # noqa: F401 (the demo fixture)
+from .test_advisor_sees_own_quarter import sign_in
 
 pytestmark = pytest.mark.browser
 
 SCREENSHOTS = "test-results"
+
+
+@pytest.fixture
+def demo(transactional_db):
+    """The whole demo: Leipzig's loans of 2009-2012 and the monthly checks of their 15ths."""
+    call_command("seed_demo", verbosity=0)
 
 
 def _pdf_text(content: bytes) -> str:
@@ -39,7 +46,7 @@ def _charts_drawn(page) -> dict[str, object]:
     )
 
 
-def test_leipzig_sees_its_dashboard_and_report_and_no_borrower(demo, live_server, page):  # noqa: F811
+def test_leipzig_sees_its_dashboard_and_report_and_no_borrower(demo, live_server, page):
     base = live_server.url
     errors: list[str] = []
     failed: list[str] = []

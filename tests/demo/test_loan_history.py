@@ -32,6 +32,7 @@ from guarantors.models import GuarantorClaim
 from miqua.accounts.models import User
 from monitoring import selectors as monitoring_selectors
 from monitoring.models import MonthlyCheck
+from tests.demo.brochure_dashboard import assert_the_dashboard_shows_the_brochures_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +202,9 @@ def test_seed_demo_history_reproduces_the_brochure():
         for model in (Loan, Payment, Instalment, Application, CapacityReservation, MonthlyCheck)
     }
     created = int(re.search(r"created (\d+) objects, 0 already present", out).group(1))
+
+    # The staff's portfolio dashboard shows the same brochure figures.
+    assert_the_dashboard_shows_the_brochures_figures()
 
     again = seed()
 

@@ -32,7 +32,6 @@ from guarantors.models import Guarantee
 from miqua.accounts.models import Role, User
 from miqua.accounts.scoping import visible_quarter_ids
 from miqua.audit.models import AuditEntry
-from miqua.demo import builders, loan_history
 from quarters.models import (
     FundContribution,
     LiabilityFund,
@@ -41,6 +40,7 @@ from quarters.models import (
     Quarter,
 )
 from quarters.selectors import fund_figures_for
+from tests.demo_seed import shorten_history
 
 pytestmark = pytest.mark.django_db
 
@@ -95,24 +95,9 @@ COMMITTEE_MARXLOH = "Vergabeausschuss Duisburg-Marxloh"
 
 @pytest.fixture(autouse=True)
 def _short_loan_history(monkeypatch):
-    """The whole loan history takes seconds to seed and is measured on its own
-    (test_loan_history.py); here the demo has Nuray Aksoy's first loan (2010), the three
-    defaults and today's loans of the last half year."""
-    short = tuple(
-        loan
-        for loan in loan_history.history()
-        if loan.person.last_name == "Aksoy" or loan.behaviour.default_on is not None
-    )
-    monkeypatch.setattr(builders, "history", lambda: short)
-    monkeypatch.setattr(
-        builders,
-        "present_loans",
-        lambda today: tuple(
-            loan
-            for loan in loan_history.present_loans(today)
-            if loan.disbursed_on > today - timedelta(days=190)
-        ),
-    )
+    """The whole loan history takes half a minute to seed and is measured on its own
+    (test_loan_history.py); here the demo has a short one (tests/demo_seed.py)."""
+    shorten_history(monkeypatch)
 
 
 def seed() -> str:
