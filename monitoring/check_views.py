@@ -27,6 +27,7 @@ from . import selectors
 from .check_forms import CheckSettingsForm, QualityMeasureForm
 from .models import LoanSnapshot, MonthlyCheck, QualityMeasure
 from .quality_services import check_settings_update, quality_measure_close, quality_measure_record
+from .quarter_param import picked_quarter
 from .services import disruption_standard_percent
 
 ARREARS_PAGE_SIZE = 50
@@ -42,16 +43,6 @@ def _check_may_see_checks(request: HttpRequest) -> None:
 
 def _sees_every_quarter(request: HttpRequest) -> bool:
     return bool(request.user.is_network_staff)
-
-
-def picked_quarter(request: HttpRequest) -> Quarter | None:
-    """The quarter of `?quarter=<id>`, through the scope: another's does not exist (404)."""
-    raw = request.GET.get("quarter", "")
-    if not raw:
-        return None
-    if not raw.isdecimal():
-        raise Http404
-    return get_object_or_404(Quarter.objects.select_related("municipality"), pk=int(raw))
 
 
 def _rate_columns(first: str) -> list[Column[selectors.Rate]]:

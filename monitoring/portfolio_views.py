@@ -12,7 +12,7 @@ from django.views.decorators.http import require_safe
 from quarters.models import Quarter
 
 from . import portfolio_selectors
-from .check_views import picked_quarter
+from .quarter_param import picked_quarter
 
 QUARTERS_PAGE_SIZE = 50
 

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from monitoring import portfolio_selectors
-from monitoring.check_views import picked_quarter
+from monitoring.quarter_param import picked_quarter
 
 from .scoping import ScopedViewSetMixin
 
