@@ -5,6 +5,7 @@ the apps, so it may ask each of them."""
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -17,6 +18,7 @@ from credits.loan_page_selectors import pending_payouts
 from credits.models import Application, BankEntry
 from credits.workflow import OPEN_STATES
 from miqua.accounts.models import Role
+from miqua.audit.read_cache import cached_read
 from miqua.csv_export import Column, csv_response, wants_csv
 from monitoring import selectors as check_selectors
 from monitoring.contact_selectors import due_contact_count, due_contacts
@@ -40,36 +42,65 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "home/home_committee.html", {"memberships": memberships})
     if wants_csv(request):
         return _overviews_csv(viewer=user.role == Role.MUNICIPALITY_VIEWER)
+    may = {perm: user.has_perm(perm) for perm in HOME_PERMISSIONS}
+    today = timezone.localdate()
+    # The same figures for everybody of the same role and scope until the data changes: kept
+    # (miqua/audit/read_cache.py), so the home page costs its rendering only.
+    figures = cached_read(
+        "home",
+        lambda: _home_figures(role=user.role, is_network_staff=user.is_network_staff, may=may),
+        day=today,
+        parts=(user.role, user.is_network_staff, *sorted(p for p, ok in may.items() if ok)),
+    )
+    context: dict[str, object] = {**figures, "may_view_portfolio": may["monitoring.view_portfolio"]}
+    if user.is_network_staff:
+        # The back office sees every quarter: a page of the table at a time.
+        context["quarters_page"] = Paginator(figures["overviews"], QUARTERS_PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        context["page_obj"] = context["quarters_page"]
+    return render(request, "home/home.html", context)
+
+
+# What the home page shows depends on these permissions (of the role, not of an object).
+HOME_PERMISSIONS = (
+    "committees.manage_ballots",
+    "credits.import_statement",
+    "credits.confirm_loan",
+    "credits.view_application",
+    "monitoring.view_contacts",
+    "monitoring.view_checks",
+    "monitoring.view_portfolio",
+)
+# Quarters per page of the back office's table (the network has hundreds).
+QUARTERS_PAGE_SIZE = 50
+
+
+def _home_figures(*, role: str, is_network_staff: bool, may: dict[str, bool]) -> dict[str, object]:
+    """The figures of the home page in the current scope, for a user with the permissions `may`."""
     overviews = quarter_selectors.quarter_overviews()
     # A municipality viewer sees the funds' use as their dashboard does: held to the
     # small-number rule (the use of a quarter with one or two loans is their debt).
-    fund_use = (
-        fund_use_by_quarter(overviews=overviews) if user.role == Role.MUNICIPALITY_VIEWER else {}
-    )
-    return render(
-        request,
-        "home/home.html",
-        {
-            "overviews": overviews,
-            "cards": [(o, fund_use.get(o.quarter.pk)) for o in overviews],
-            "totals": quarter_selectors.totals_of(overviews),
-            "application_counts": _application_counts(request),
-            **_committee_work(request),
-            **_statement_work(request),
-            "payouts_awaiting": _payouts_awaiting(request),
-            "due_contact_count": _due_contact_count(request),
-            "first_due_contacts": _first_due_contacts(request),
-            "disrupted_loan_count": _disrupted_loan_count(request),
-            "may_view_portfolio": request.user.has_perm("monitoring.view_portfolio"),
-            **_monthly_check(request),
-        },
-    )
+    fund_use = fund_use_by_quarter(overviews=overviews) if role == Role.MUNICIPALITY_VIEWER else {}
+    return {
+        "overviews": overviews,
+        "cards": [(o, fund_use.get(o.quarter.pk)) for o in overviews],
+        "totals": quarter_selectors.totals_of(overviews),
+        "application_counts": _application_counts(may),
+        **_committee_work(may),
+        **_statement_work(may),
+        "payouts_awaiting": _payouts_awaiting(may),
+        "due_contact_count": _due_contact_count(may),
+        "first_due_contacts": _first_due_contacts(may, is_network_staff=is_network_staff),
+        "disrupted_loan_count": _disrupted_loan_count(may),
+        **_monthly_check(may),
+    }
 
 
-def _committee_work(request: HttpRequest) -> dict[str, object]:
+def _committee_work(may: dict[str, bool]) -> dict[str, object]:
     """For the back office: what must go before a committee, and which cases a ballot left
     without a decision (no quorum), so that nobody has to remember them."""
-    if not request.user.has_perm("committees.manage_ballots"):
+    if not may["committees.manage_ballots"]:
         return {}
     awaiting = committee_selectors.awaiting_ballot()
     return {
@@ -78,23 +109,23 @@ def _committee_work(request: HttpRequest) -> dict[str, object]:
     }
 
 
-def _statement_work(request: HttpRequest) -> dict[str, object]:
+def _statement_work(may: dict[str, bool]) -> dict[str, object]:
     """For the back office: the bank statement entries no loan was found for."""
-    if not request.user.has_perm("credits.import_statement"):
+    if not may["credits.import_statement"]:
         return {}
     return {"statement_review": BankEntry.objects.filter(status=BankEntry.Status.REVIEW).count()}
 
 
-def _payouts_awaiting(request: HttpRequest) -> int | None:
+def _payouts_awaiting(may: dict[str, bool]) -> int | None:
     """For the back office: payouts recorded and waiting for a second person's confirmation."""
-    if not request.user.has_perm("credits.confirm_loan"):
+    if not may["credits.confirm_loan"]:
         return None
     return pending_payouts().count()
 
 
-def _due_contact_count(request: HttpRequest) -> int | None:
+def _due_contact_count(may: dict[str, bool]) -> int | None:
     """For advisors and the back office: the borrowers due a contact (monitoring's worklist)."""
-    if not request.user.has_perm("monitoring.view_contacts"):
+    if not may["monitoring.view_contacts"]:
         return None
     return due_contact_count(today=timezone.localdate())
 
@@ -103,36 +134,36 @@ def _due_contact_count(request: HttpRequest) -> int | None:
 FIRST_DUE_CONTACTS = 5
 
 
-def _first_due_contacts(request: HttpRequest) -> list[object] | None:
+def _first_due_contacts(may: dict[str, bool], *, is_network_staff: bool) -> list[object] | None:
     """For advisors: the first borrowers due a contact (the disrupted ones first), three
     queries however many there are. The back office's home counts them only."""
-    if request.user.is_network_staff or not request.user.has_perm("monitoring.view_contacts"):
+    if is_network_staff or not may["monitoring.view_contacts"]:
         return None
     return list(due_contacts(today=timezone.localdate())[:FIRST_DUE_CONTACTS])
 
 
-def _disrupted_loan_count(request: HttpRequest) -> int | None:
+def _disrupted_loan_count(may: dict[str, bool]) -> int | None:
     """For the back office and advisors: the loans in arrears today in the quarters they see
     (the intensive-care list)."""
-    if not request.user.has_perm("monitoring.view_contacts"):
+    if not may["monitoring.view_contacts"]:
         return None
     return disrupted_count(today=timezone.localdate())
 
 
-def _monthly_check(request: HttpRequest) -> dict[str, object]:
+def _monthly_check(may: dict[str, bool]) -> dict[str, object]:
     """For advisors and the back office: the latest monthly check (the network's rate) and,
     for the back office, its open quality measures."""
-    if not request.user.has_perm("monitoring.view_checks"):
+    if not may["monitoring.view_checks"]:
         return {}
     return {"may_view_checks": True, "latest_check": check_selectors.latest_check()}
 
 
-def _application_counts(request: HttpRequest) -> dict[str, object] | None:
+def _application_counts(may: dict[str, bool]) -> dict[str, object] | None:
     """What waits in the application list: for the back office the submitted and prepared
     ones, for advisors their drafts and everything open, and every status with its count
     (`by_status`: value, label, count, in the workflow's order). None for those who may not
     see it. One query."""
-    if not request.user.has_perm("credits.view_application"):
+    if not may["credits.view_application"]:
         return None
     counts = credit_selectors.status_counts()
     S = Application.Status

@@ -169,6 +169,9 @@ MIQUA_DISRUPTION_STANDARD_PERCENT = Decimal("10.00")
 # of the total outstanding portfolio; the portfolio dashboard warns from WARN percent of it on.
 MIQUA_OWN_LIABILITY_CAP_PERCENT = Decimal("20.00")
 MIQUA_OWN_LIABILITY_WARN_PERCENT = Decimal("80.00")
+# The dashboards' figures and the home pages' counts are kept this long at most (seconds; 0: not
+# kept); any change a service makes gives fresh ones at once (miqua/audit/read_cache.py).
+MIQUA_READ_CACHE_SECONDS = env.int("MIQUA_READ_CACHE_SECONDS", default=600)
 # Links in mail point here (mail is sent by workers, which know no request).
 MIQUA_BASE_URL = env.str("MIQUA_BASE_URL", default="http://127.0.0.1:8000")
 

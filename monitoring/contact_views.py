@@ -8,13 +8,15 @@ from typing import Any, Protocol, TypeVar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -23,6 +25,7 @@ from credits.loan_filters import OUTSIDE, LoanFilter
 from credits.models import Borrower, Loan
 from credits.views.borrowers import borrower_for, render_borrower_detail
 from credits.views.loans import loan_for, render_loan_detail
+from miqua.audit.read_cache import cached_read
 from miqua.csv_export import Column, csv_response, rows_of, wants_csv
 from miqua.forms import apply_validation_error
 
@@ -56,18 +59,40 @@ class _AboutALoan(Protocol):
 RowT = TypeVar("RowT", bound=_AboutALoan)
 
 
+# Stands for a row's prefix and address in the empty quick form rendered once per page.
+_PREFIX = "__prefix__"
+_ACTION = "__action__"
+
+
 def _with_forms(
-    rows: Sequence[RowT], bound: ContactForm | None, loan_pk: int
-) -> list[tuple[RowT, ContactForm]]:
+    request: HttpRequest,
+    rows: Sequence[RowT],
+    bound: ContactForm | None,
+    loan_pk: int,
+    *,
+    source: str,
+    back: str,
+) -> list[tuple[RowT, ContactForm | SafeString]]:
     """Each row of a list with its quick contact form: the one posted with an error (`bound`,
-    for loan `loan_pk`) keeps what was typed, the others are empty."""
-    return [
-        (
-            row,
-            bound
-            if bound is not None and row.loan.pk == loan_pk
-            else ContactForm(prefix=_form_prefix(row.loan)),
+    for loan `loan_pk`) keeps what was typed; the others are the same empty form, rendered once
+    and given each row's field prefix and address (fifty forms rendered field by field took
+    longer than everything else on the page)."""
+    empty = render_to_string(
+        "monitoring/_contact_quick_form.html",
+        {"form": ContactForm(prefix=_PREFIX), "action": _ACTION, "source": source, "back": back},
+        request=request,
+    )
+
+    def empty_for(loan: Loan) -> SafeString:
+        # Both stand-ins are replaced by our own values: a prefix of digits and a reversed URL.
+        return mark_safe(  # noqa: S308
+            empty.replace(_PREFIX, _form_prefix(loan)).replace(
+                _ACTION, reverse("contact_record", args=[loan.pk])
+            )
         )
+
+    return [
+        (row, bound if bound is not None and row.loan.pk == loan_pk else empty_for(row.loan))
         for row in rows
     ]
 
@@ -101,25 +126,40 @@ def render_worklist(
     """A page of 50 due contacts, each with its quick form; the same number of queries for 5
     loans or 5,000. With `bound`, None when loan `loan_pk` is not on the page (heard from or
     paid up meanwhile), so the caller shows the form elsewhere."""
-    due = contact_selectors.DueContacts(today=timezone.localdate())
-    page = Paginator(due, WORKLIST_PAGE_SIZE).get_page(params.get("page"))
+    today = timezone.localdate()
+    page = cached_read(
+        "contact-worklist",
+        lambda: _worklist_page(today=today, page=params.get("page")),
+        day=today,
+        parts=(params.get("page", ""),),
+    )
     rows = list(page.object_list)
     if bound is not None and all(row.loan.pk != loan_pk for row in rows):
         return None
-    items = [{"due": row, "form": form} for row, form in _with_forms(rows, bound, loan_pk)]
+    back = urlencode({"page": str(page.number)}) if page.number > 1 else ""
+    forms = _with_forms(request, rows, bound, loan_pk, source=FROM_WORKLIST, back=back)
     return render(
         request,
         "monitoring/contact_worklist.html",
         {
-            "items": items,
+            "items": [{"due": row, "form": form} for row, form in forms],
             "page_obj": page,
-            "weekly_count": due.weekly_count(),
             "from_worklist": FROM_WORKLIST,
             "open_loan_pk": loan_pk,
-            "back": urlencode({"page": str(page.number)}) if page.number > 1 else "",
+            "back": back,
         },
         status=status,
     )
+
+
+def _worklist_page(*, today: datetime.date, page: str | None) -> Page:
+    """A page of the due contacts, read to the end: the same for everybody of the scope until
+    the data changes (kept by `cached_read`)."""
+    result = Paginator(contact_selectors.DueContacts(today=today), WORKLIST_PAGE_SIZE).get_page(
+        page
+    )
+    result.object_list = list(result.object_list)
+    return result
 
 
 @login_required
@@ -202,26 +242,40 @@ def render_disrupted(
     (paid up meanwhile), so the caller shows the form elsewhere."""
     today = timezone.localdate()
     filterset, entries = _disrupted_entries(request, params, today)
-    page = Paginator(entries, DISRUPTED_PAGE_SIZE).get_page(params.get("page"))
-    rows = disrupted_selectors.disrupted_rows(today=today, entries=list(page.object_list))
+    page, rows = cached_read(
+        "disrupted-loans",
+        lambda: _disrupted_page(today=today, entries=entries, page=params.get("page")),
+        day=today,
+        parts=(params.get("quarter", ""), params.get("page", "")),
+    )
     if bound is not None and all(row.loan.pk != loan_pk for row in rows):
         return None
-    kept = {**_disrupted_params(params), "page": str(page.number)}
-    items = [{"row": row, "form": form} for row, form in _with_forms(rows, bound, loan_pk)]
+    back = urlencode({**_disrupted_params(params), "page": str(page.number)})
+    forms = _with_forms(request, rows, bound, loan_pk, source=FROM_DISRUPTED, back=back)
     return render(
         request,
         "monitoring/disrupted_loans.html",
         {
-            "items": items,
+            "items": [{"row": row, "form": form} for row, form in forms],
             "page_obj": page,
             "filter": filterset,
             "several_quarters": len(filterset.quarter_choices) > 1,
             "is_filtered": filterset.is_filtered,
             "from_disrupted": FROM_DISRUPTED,
-            "back": urlencode(kept),
+            "back": back,
         },
         status=status,
     )
+
+
+def _disrupted_page(
+    *, today: datetime.date, entries: QuerySet, page: str | None
+) -> tuple[Page, list[disrupted_selectors.DisruptedLoan]]:
+    """A page of the intensive-care list with its rows: the same for everybody of the scope
+    until the data changes (kept by `cached_read`)."""
+    result = Paginator(entries, DISRUPTED_PAGE_SIZE).get_page(page)
+    result.object_list = list(result.object_list)
+    return result, disrupted_selectors.disrupted_rows(today=today, entries=result.object_list)
 
 
 @login_required

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from miqua.audit.read_cache import cached_read
 from quarters.models import Quarter
 
 from . import portfolio_selectors
@@ -23,7 +24,13 @@ def portfolio_dashboard(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("monitoring.view_portfolio"):
         raise PermissionDenied
     quarter = picked_quarter(request)
-    dashboard = portfolio_selectors.portfolio_dashboard(today=timezone.localdate(), quarter=quarter)
+    today = timezone.localdate()
+    dashboard = cached_read(
+        "portfolio",
+        lambda: portfolio_selectors.portfolio_dashboard(today=today, quarter=quarter),
+        day=today,
+        parts=(quarter.pk if quarter else "",),
+    )
     return render(
         request,
         "monitoring/portfolio_dashboard.html",

@@ -48,6 +48,16 @@ def _no_rate_limit_leaks(settings):
 
 
 @pytest.fixture(autouse=True)
+def _no_read_cache(settings):
+    """Tests build their data with factories, which write no audit entry: the read cache would
+    keep a page's figures across them. tests/test_read_cache.py turns it on."""
+    from miqua.audit import read_cache
+
+    settings.MIQUA_READ_CACHE_SECONDS = 0
+    read_cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager():
     """Tests run tasks in-process, whatever REDIS_URL says; tests/test_celery_worker.py is the one
     that sends tasks through the real broker to a real worker."""

@@ -332,7 +332,7 @@ def test_the_worklist_shows_the_due_loans_and_records_from_a_row(network, second
         },
     )
     assert bad.status_code == 400
-    assert bad.templates[0].name == "monitoring/contact_worklist.html"
+    assert "monitoring/contact_worklist.html" in {t.name for t in bad.templates}
     row = next(i for i in bad.context["items"] if i["due"].loan.pk == loan.pk)
     assert row["form"].errors and "Mail wegen Rate geschrieben" in bad.content.decode()
     today = timezone.localdate().strftime("%d.%m.%Y")

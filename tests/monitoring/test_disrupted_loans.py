@@ -191,7 +191,7 @@ def test_a_bad_input_keeps_what_was_typed_and_a_good_one_comes_back_here(network
     )
 
     assert bad.status_code == 400
-    assert bad.templates[0].name == "monitoring/disrupted_loans.html"
+    assert "monitoring/disrupted_loans.html" in {t.name for t in bad.templates}
     item = next(i for i in bad.context["items"] if i["row"].loan.pk == loan.pk)
     assert "contacted_on" in item["form"].errors
     html = bad.content.decode()
@@ -200,7 +200,10 @@ def test_a_bad_input_keeps_what_was_typed_and_a_good_one_comes_back_here(network
     assert '<details class="quick-form" open>' in html
     # The other rows' forms stay closed and empty.
     other = next(i for i in bad.context["items"] if i["row"].loan.pk != loan.pk)
-    assert not other["form"].is_bound
+    empty = str(other["form"])
+    assert empty.startswith('<details class="quick-form">')  # closed
+    assert f'name="contact-{other["row"].loan.pk}-note"' in empty
+    assert "Ratenpause" not in empty
     with scopes_disabled():
         assert not Contact.objects.exists()
 

@@ -1,0 +1,94 @@
+"""Figures that many people read and few change (the dashboards, the home pages' counts, the
+worklists' order), computed once per change of the data instead of once per page view.
+
+A figure is kept under a key made of what is read, the reader's quarter scope, the language,
+the day (arrears grow with the calendar), and the newest audit entry's id. Every service writes
+an audit entry in its own transaction, so a change of the data gives the next reader new keys
+and fresh figures: nothing is invalidated by hand, and no process has to tell another.
+
+The figures are kept in each process's memory, not in the shared cache: they are objects with
+model instances (a quarter row of the national network's 600), and unpickling them from Redis
+or the local-memory cache cost as much as reading them afresh. Each web process computes a
+figure once per change; several processes behind a proxy stay right because the key is read
+from the database. What changes data without an audit entry (the seeds, a shell) is bounded by
+the timeout, `MIQUA_READ_CACHE_SECONDS` (0 turns the cache off; the tests do, but for those of
+the cache itself). The objects are shared by the requests of a process: read them, never change
+them.
+"""
+
+import datetime
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.utils import translation
+from django_scopes import get_scope
+
+from .models import AuditEntry
+
+T = TypeVar("T")
+
+# Figures kept per process, the least recently read dropped first.
+MAX_ENTRIES = 512
+
+_entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+_lock = threading.Lock()  # the development server answers in threads
+
+
+def clear() -> None:
+    with _lock:
+        _entries.clear()
+
+
+def data_version() -> int:
+    """The newest audit entry's id: it grows with every change a service makes (an index's
+    last entry, well under a millisecond)."""
+    return AuditEntry._base_manager.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _scope_key() -> str:
+    """The quarters the reader's scope lets them see: 'all' for the back office (and outside
+    any scope), else a digest of the sorted quarter ids."""
+    scope = get_scope()
+    quarters = scope.get("quarter")
+    if not scope.get("_enabled", False) or quarters is None:
+        return "all"
+    ids = ",".join(str(pk) for pk in sorted(quarters))
+    return hashlib.sha256(ids.encode()).hexdigest()[:24]
+
+
+def cached_read(
+    name: str, compute: Callable[[], T], *, day: datetime.date, parts: tuple[Hashable, ...] = ()
+) -> T:
+    """`compute()`, or what it gave for the same reader's scope, day, `parts` and data."""
+    seconds = settings.MIQUA_READ_CACHE_SECONDS
+    if seconds <= 0:
+        return compute()
+    key = ":".join(
+        [
+            "read",
+            name,
+            _scope_key(),
+            translation.get_language() or "",
+            day.isoformat(),
+            str(data_version()),
+            *(str(part) for part in parts),
+        ]
+    )
+    now = time.monotonic()
+    with _lock:
+        entry = _entries.get(key)
+        if entry is not None and entry[0] > now:
+            _entries.move_to_end(key)
+            return entry[1]  # type: ignore[no-any-return]
+    value = compute()
+    with _lock:
+        _entries[key] = (now + seconds, value)
+        _entries.move_to_end(key)
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+    return value

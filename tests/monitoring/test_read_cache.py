@@ -1,0 +1,115 @@
+"""The read cache (miqua/audit/read_cache.py): the home pages' counts, the worklists and the
+dashboards are computed once per change of the data, per scope and day; a change made through
+a service shows on the next page at once, and one scope's figures never reach another's."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from miqua.audit import read_cache
+from monitoring.contact_services import contact_record
+from tests import factories
+from tests.clients import client_for
+
+
+@pytest.fixture
+def cache_on(settings):
+    settings.MIQUA_READ_CACHE_SECONDS = 600
+    read_cache.clear()
+    yield
+    read_cache.clear()
+
+
+def _loan(network, second_staff):
+    with scopes_disabled():
+        return factories.paid_out_loan(
+            quarter=network.own_quarter, recorder=network.staff, confirmer=second_staff
+        )
+
+
+def _get(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, len(queries)
+
+
+def _record_contact(network, loan):
+    with scopes_disabled():
+        contact_record(
+            borrower=loan.borrower,
+            loan=loan,
+            contacted_on=timezone.localdate(),
+            channel="phone",
+            note="Telefonat zur Lage des Betriebs",
+            actor=network.advisor,
+        )
+
+
+def test_the_home_counts_are_read_once_and_a_recorded_contact_shows_at_once(
+    network, second_staff, cache_on
+):
+    loan = _loan(network, second_staff)
+    client = client_for(network.advisor)
+    first, computed = _get(client, reverse("home"))
+    again, kept = _get(client, reverse("home"))
+    assert first.context["due_contact_count"] == again.context["due_contact_count"] == 1
+    assert kept < computed  # the counts were not read again
+
+    _record_contact(network, loan)
+    after, _ = _get(client, reverse("home"))
+    assert after.context["due_contact_count"] == 0
+
+
+def test_the_worklist_is_kept_per_scope(network, second_staff, cache_on):
+    loan = _loan(network, second_staff)
+    own = client_for(network.advisor).get(reverse("contact_worklist"))
+    foreign = client_for(network.foreign_advisor).get(reverse("contact_worklist"))
+    staff = client_for(network.staff).get(reverse("contact_worklist"))
+    assert [i["due"].loan.pk for i in own.context["items"]] == [loan.pk]
+    assert foreign.context["items"] == []
+    assert [i["due"].loan.pk for i in staff.context["items"]] == [loan.pk]
+    # The foreign advisor's empty page did not stay for the own advisor, nor the other way.
+    assert (
+        client_for(network.foreign_advisor).get(reverse("contact_worklist")).context["items"] == []
+    )
+
+    _record_contact(network, loan)
+    assert client_for(network.advisor).get(reverse("contact_worklist")).context["items"] == []
+
+
+def test_the_portfolio_dashboard_is_read_once_per_change(network, second_staff, cache_on):
+    client = client_for(network.staff)
+    url = reverse("portfolio_dashboard")
+    empty, computed = _get(client, url)
+    assert empty.context["d"].running_count == 0
+    _, kept = _get(client, url)
+    assert kept < computed
+
+    _loan(network, second_staff)  # paid out and confirmed through the loan services
+    after, _ = _get(client, url)
+    assert after.context["d"].running_count == 1
+
+
+def test_a_kept_figure_is_dropped_after_its_time(network, second_staff, settings, monkeypatch):
+    settings.MIQUA_READ_CACHE_SECONDS = 600
+    read_cache.clear()
+    calls = []
+    today = datetime.date(2026, 1, 15)
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert read_cache.cached_read("figure", compute, day=today) == 1
+    assert read_cache.cached_read("figure", compute, day=today) == 1
+    assert read_cache.cached_read("figure", compute, day=today + datetime.timedelta(days=1)) == 2
+    clock = read_cache.time.monotonic() + 601
+    monkeypatch.setattr(read_cache.time, "monotonic", lambda: clock)
+    assert read_cache.cached_read("figure", compute, day=today) == 3
+    read_cache.clear()
