@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from miqua.forms import QuickSelect
 from quarters.models import Quarter
 
-from .models import Application
+from .models import Application, Borrower
 from .workflow import OPEN_STATES
 
 # "All" next to the statuses; no status at all means "all open", the page people start from.
@@ -41,12 +41,19 @@ def search(queryset: QuerySet[Application], text: str) -> QuerySet[Application]:
         return queryset.filter(pk=int(match.group(1)))
     condition = Q()
     for word in text.split():
-        condition &= (
-            Q(borrower__first_name__icontains=word)
-            | Q(borrower__last_name__icontains=word)
-            | Q(business_name__icontains=word)
-        )
+        condition &= Q(borrower_id__in=borrowers_named(word)) | Q(business_name__icontains=word)
     return queryset.filter(condition)
+
+
+def borrowers_named(word: str) -> QuerySet[Borrower]:
+    """The ids of the borrowers with `word` in their first or last name, for `pk__in` (the
+    caller's queryset is scoped already). Asked of the borrowers on their own, so that on
+    PostgreSQL each name's trigram index answers (credits 0009), not a scan of every row."""
+    return (
+        Borrower._base_manager.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        .order_by()
+        .values("pk")
+    )
 
 
 class ApplicationFilter(django_filters.FilterSet):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from miqua.forms import QuickSelect
 from quarters.models import Quarter
 
+from .filters import borrowers_named
 from .loan_selectors import loans_in_arrears
 from .models import Loan
 
@@ -39,7 +40,7 @@ def search(queryset: QuerySet[Loan], text: str) -> QuerySet[Loan]:
     condition = Q(contract_number__icontains=text.replace(" ", ""))
     names = Q()
     for word in text.split():
-        names &= Q(borrower__first_name__icontains=word) | Q(borrower__last_name__icontains=word)
+        names &= Q(borrower_id__in=borrowers_named(word))
     if text.isdigit():
         condition |= Q(application_id=int(text))
     return queryset.filter(condition | names)
