@@ -14,11 +14,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from miqua.audit.read_cache import cached_read
 from miqua.csv_export import Column, csv_response, rows_of, wants_csv
 from miqua.forms import apply_validation_error
 from quarters.models import Quarter
@@ -167,6 +170,28 @@ def _check_for(as_of: object) -> MonthlyCheck:
     return check
 
 
+def _check_figures(*, check: MonthlyCheck, every_quarter: bool, page: str) -> dict[str, object]:
+    quarter_rates = selectors.rates_by_quarter(check=check)
+    municipalities = selectors.rates_by_municipality(check=check) if every_quarter else None
+    arrears = Paginator(selectors.arrears_of_check(check=check), ARREARS_PAGE_SIZE).get_page(page)
+    arrears.object_list = list(arrears.object_list)
+    return {
+        "total": selectors.rate_total(check=check),
+        "own": None if every_quarter else selectors.own_rate(check=check),
+        "inside_outside": list(selectors.rates_inside_outside(check=check))
+        if every_quarter
+        else None,
+        "municipalities": municipalities,
+        "quarter_rates": quarter_rates,
+        "quarter_rows": render_to_string(RATE_ROWS, {"rates": quarter_rates}),
+        "municipality_rows": render_to_string(RATE_ROWS, {"rates": municipalities or []}),
+        "page_obj": arrears,
+    }
+
+
+RATE_ROWS = "monitoring/_rate_rows.html"
+
+
 def render_check_detail(
     request: HttpRequest,
     check: MonthlyCheck,
@@ -179,8 +204,15 @@ def render_check_detail(
     may_record = request.user.has_perm("monitoring.record_quality_measure")
     if may_record and measure_form is None and check.requires_qa:
         measure_form = QualityMeasureForm()
-    page = Paginator(selectors.arrears_of_check(check=check), ARREARS_PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = request.GET.get("page", "")
+    page = page if page.isdigit() and len(page) <= 6 else ""
+    # A check's figures stay as they were on its 15th: read and rendered once per scope (the
+    # back office's table has a row for each of the network's quarters).
+    figures = cached_read(
+        "check",
+        lambda: _check_figures(check=check, every_quarter=every_quarter, page=page),
+        day=timezone.localdate(),
+        parts=(check.pk, every_quarter, page),
     )
     return render(
         request,
@@ -188,16 +220,7 @@ def render_check_detail(
         {
             "check": check,
             "every_quarter": every_quarter,
-            "total": selectors.rate_total(check=check),
-            "own": None if every_quarter else selectors.own_rate(check=check),
-            "inside_outside": list(selectors.rates_inside_outside(check=check))
-            if every_quarter
-            else None,
-            "municipalities": selectors.rates_by_municipality(check=check)
-            if every_quarter
-            else None,
-            "quarter_rates": selectors.rates_by_quarter(check=check),
-            "page_obj": page,
+            **figures,
             "measures": selectors.measures_of_check(check=check),
             "measure_form": measure_form if may_record else None,
             "may_close": may_record,
