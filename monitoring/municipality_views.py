@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from miqua.audit.read_cache import cached_read
 from quarters.models import Municipality, Quarter
 
 from .municipality_forms import ReportPeriodForm
@@ -39,7 +40,13 @@ def _page(
     form: ReportPeriodForm,
     status: int = 200,
 ) -> HttpResponse:
-    board = municipality_dashboard(municipality=municipality, quarters=quarters)
+    # The same for every reader of the municipality until its data changes (read once).
+    board = cached_read(
+        "municipality-dashboard",
+        lambda: municipality_dashboard(municipality=municipality, quarters=quarters),
+        day=timezone.localdate(),
+        parts=(municipality.pk,),
+    )
     context = {
         "board": board,
         "columns": quarter_labels(board),
