@@ -4,13 +4,15 @@ The querysets come from the scoped selectors, so a filter can only narrow what t
 see; a foreign quarter's id in the URL is simply not a valid choice.
 """
 
+import datetime
 import re
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value
 from django.utils.translation import gettext_lazy as _
 
+from miqua.accounts.scoping import visible_quarter_ids
 from miqua.forms import QuickSelect
 from quarters.models import Quarter
 
@@ -118,4 +120,15 @@ class ApplicationFilter(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("status"):
             queryset = queryset.filter(status__in=OPEN_STATES)
+        user = getattr(self.request, "user", None)
+        if user is not None and visible_quarter_ids(user) is not None:
+            # A few quarters' applications: ordered by an expression, so that the database
+            # reads them by quarter and sorts those few. By the column it walked the network's
+            # list-order index newest first, past every other quarter's applications, until it
+            # had found a page (28 ms instead of 1 ms for an advisor of quarters that are
+            # quiet lately: the planner cannot know how rare they are in that order).
+            newest_first = ExpressionWrapper(
+                F("updated_at") + Value(datetime.timedelta(0)), output_field=DateTimeField()
+            )
+            return queryset.order_by(newest_first.desc(), "-id")
         return queryset.order_by("-updated_at", "-id")
