@@ -1,16 +1,15 @@
-"""`manage.py seed_demo` builds the demo network of DOMAIN.md, and a second run changes nothing."""
+"""`manage.py seed_demo` builds the demo network of DOMAIN.md.
+
+The tests here read one seed, made once for the module; those that seed for themselves (a
+second run, a run on data already there, the seed's commit) are in test_seed_demo_again.py."""
 
 import io
 import re
 from datetime import timedelta
 from decimal import Decimal
-from io import StringIO
 
 import pytest
-from django.apps import apps
 from django.contrib.auth import authenticate
-from django.core import mail
-from django.core.management import call_command
 from django.utils import timezone
 from django_scopes import scopes_disabled
 from pypdf import PdfReader
@@ -28,7 +27,6 @@ from credits.models import (
     LoanProduct,
 )
 from guarantors import selectors as guarantor_selectors
-from guarantors.models import Guarantee
 from miqua.accounts.models import Role, User
 from miqua.accounts.scoping import visible_quarter_ids
 from miqua.audit.models import AuditEntry
@@ -40,7 +38,7 @@ from quarters.models import (
     Quarter,
 )
 from quarters.selectors import fund_figures_for
-from tests.demo_seed import shorten_history
+from tests.demo_seed import seeded_once
 
 pytestmark = pytest.mark.django_db
 
@@ -93,41 +91,16 @@ COMMITTEE_OF = "Vergabeausschuss Offenbach östliche Innenstadt"
 COMMITTEE_MARXLOH = "Vergabeausschuss Duisburg-Marxloh"
 
 
-@pytest.fixture(autouse=True)
-def _short_loan_history(monkeypatch):
-    """The whole loan history takes half a minute to seed and is measured on its own
-    (test_loan_history.py); here the demo has a short one (tests/demo_seed.py)."""
-    shorten_history(monkeypatch)
-
-
-def seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
-
-
-def _models():
-    for label in ("quarters", "accounts", "committees", "audit", "credits", "guarantors"):
-        # include_auto_created: the advisors' quarters live in a many-to-many table.
-        yield from apps.get_app_config(label).get_models(include_auto_created=True)
-
-
-def row_counts() -> dict[str, int]:
-    with scopes_disabled():
-        return {m._meta.label: m._base_manager.count() for m in _models()}
-
-
-def snapshot() -> dict[str, list[tuple]]:
-    """Every value of every row, in primary key order."""
-    with scopes_disabled():
-        return {
-            m._meta.label: list(m._base_manager.order_by("pk").values_list()) for m in _models()
-        }
+@pytest.fixture(scope="module", autouse=True)
+def seeded_demo(django_db_setup, django_db_blocker):
+    """One seed for the whole module, with a short loan history (tests/demo_seed.py; the whole
+    one is measured in test_loan_history.py): the tests here only read it, each in its own
+    transaction. What it printed is the fixture's value."""
+    with seeded_once(django_db_blocker) as out:
+        yield out
 
 
 def test_seed_demo_creates_the_seven_municipalities_and_their_quarters():
-    seed()
-
     with scopes_disabled():
         found = {
             m.slug: set(m.quarters.values_list("slug", flat=True))
@@ -137,8 +110,6 @@ def test_seed_demo_creates_the_seven_municipalities_and_their_quarters():
 
 
 def test_seed_demo_gives_every_quarter_a_fund_with_leverage_five_and_a_committee():
-    seed()
-
     with scopes_disabled():
         for quarter in Quarter.objects.all():
             assert quarter.fund.leverage_factor == Decimal("5.00")
@@ -147,8 +118,6 @@ def test_seed_demo_gives_every_quarter_a_fund_with_leverage_five_and_a_committee
 
 
 def test_seed_demo_funds_hold_the_partners_contributions_from_2009():
-    seed()
-
     with scopes_disabled():
         for slug, partners in FUND_PARTNERS.items():
             contributions = FundContribution.objects.filter(fund__quarter__slug=slug)
@@ -160,8 +129,6 @@ def test_seed_demo_funds_hold_the_partners_contributions_from_2009():
 
 
 def test_seed_demo_has_the_microfinancier_and_the_bank_network_wide():
-    seed()
-
     with scopes_disabled():
         kiz = Organisation.objects.get(name="KIZ")
         gls = Organisation.objects.get(name="GLS Bank")
@@ -170,8 +137,6 @@ def test_seed_demo_has_the_microfinancier_and_the_bank_network_wide():
 
 
 def test_seed_demo_every_fund_has_20_to_25_thousand_capital_and_five_times_capacity():
-    seed()
-
     with scopes_disabled():
         funds = list(LiabilityFund.objects.all())
         figures = fund_figures_for(funds=funds)
@@ -194,8 +159,6 @@ def test_seed_demo_every_fund_has_20_to_25_thousand_capital_and_five_times_capac
 
 
 def test_seed_demo_running_loans_use_capacity_and_stay_below_it():
-    seed()
-
     with scopes_disabled():
         figures = {
             fund.quarter.slug: f
@@ -225,8 +188,6 @@ def test_seed_demo_running_loans_use_capacity_and_stay_below_it():
 
 
 def test_seed_demo_has_the_network_loan_product_of_the_documents():
-    seed()
-
     with scopes_disabled():
         product = LoanProduct.objects.get(name="MIQUA-Mikrokredit")
         quarters = list(Quarter.objects.all())
@@ -270,8 +231,6 @@ DEMO_STATES = {
 
 
 def test_seed_demo_applications_stand_in_every_state_of_the_workflow():
-    seed()
-
     with scopes_disabled():
         found: dict[str, set[str]] = {}
         # The applications of the demo's loans were decided before (loan_history.py).
@@ -286,8 +245,6 @@ def test_seed_demo_applications_stand_in_every_state_of_the_workflow():
 
 
 def test_seed_demo_steps_were_taken_by_the_advisor_and_the_back_office():
-    seed()
-
     with scopes_disabled():
         advisors = {
             "offenbach-oestliche-innenstadt": "advisor.offenbach@miqua.example",
@@ -314,8 +271,6 @@ def test_seed_demo_steps_were_taken_by_the_advisor_and_the_back_office():
 
 
 def test_seed_demo_submitted_applications_have_two_guarantors_covering_half():
-    seed()
-
     with scopes_disabled():
         for a in Application.objects.exclude(status=Application.Status.DRAFT):
             cover = guarantor_selectors.guarantee_cover(application=a)
@@ -334,8 +289,6 @@ def test_seed_demo_submitted_applications_have_two_guarantors_covering_half():
 
 
 def test_seed_demo_withdrawn_application_records_the_guarantors_private_loan():
-    seed()
-
     with scopes_disabled():
         withdrawn = Application.objects.get(status=Application.Status.WITHDRAWN)
     assert withdrawn.outcome == Application.Outcome.GUARANTOR_LENT
@@ -343,8 +296,6 @@ def test_seed_demo_withdrawn_application_records_the_guarantors_private_loan():
 
 
 def test_seed_demo_approved_application_is_a_repeat_borrowers_second_loan():
-    seed()
-
     with scopes_disabled():
         approved = Application.objects.select_related("borrower").get(
             status=Application.Status.APPROVED,
@@ -370,8 +321,6 @@ def test_seed_demo_approved_application_is_a_repeat_borrowers_second_loan():
 
 
 def test_seed_demo_creates_the_users_with_their_roles():
-    seed()
-
     with scopes_disabled():
         users = {u.email: u for u in User.objects.all()}
     assert {email: users[email].role for email in USERS} == USERS
@@ -386,8 +335,6 @@ def test_seed_demo_creates_the_users_with_their_roles():
 
 @pytest.mark.parametrize("email", USERS)
 def test_seed_demo_users_log_in_with_the_demo_password(email):
-    seed()
-
     user = authenticate(email=email, password="miqua-demo")
 
     assert user is not None
@@ -396,8 +343,6 @@ def test_seed_demo_users_log_in_with_the_demo_password(email):
 
 
 def test_seed_demo_users_see_what_their_role_promises():
-    seed()
-
     with scopes_disabled():
         users = {u.email: u for u in User.objects.all()}
         slugs = dict(Quarter.objects.values_list("pk", "slug"))
@@ -418,8 +363,6 @@ def test_seed_demo_users_see_what_their_role_promises():
 
 
 def test_seed_demo_committee_member_sits_for_sparkasse_offenbach_since_2009():
-    seed()
-
     with scopes_disabled():
         membership = CommitteeMembership.objects.select_related(
             "member", "organisation", "committee__quarter"
@@ -455,8 +398,6 @@ def test_seed_demo_committee_member_sits_for_sparkasse_offenbach_since_2009():
     ],
 )
 def test_seed_demo_committees_have_a_member_of_each_partner_and_a_chair(committee, partners, chair):
-    seed()
-
     with scopes_disabled():
         memberships = list(
             CommitteeMembership.objects.filter(committee__name=committee).select_related(
@@ -471,8 +412,6 @@ def test_seed_demo_committees_have_a_member_of_each_partner_and_a_chair(committe
 
 
 def test_seed_demo_offenbach_has_an_open_written_procedure_the_demo_login_can_vote_in():
-    seed()
-
     with scopes_disabled():
         ballot = Ballot.objects.select_related("committee").get(
             committee__name=COMMITTEE_OF, status=Ballot.Status.OPEN
@@ -497,8 +436,6 @@ def test_seed_demo_offenbach_has_an_open_written_procedure_the_demo_login_can_vo
 
 
 def test_seed_demo_duisburg_marxloh_has_a_closed_meeting_that_approved_celik():
-    seed()
-
     with scopes_disabled():
         ballot = Ballot.objects.get(
             committee__name=COMMITTEE_MARXLOH, title="Sitzung im Bezirksrathaus Hamborn"
@@ -527,8 +464,6 @@ def test_seed_demo_duisburg_marxloh_has_a_closed_meeting_that_approved_celik():
 
 
 def test_seed_demo_meeting_has_minutes(settings):
-    seed()
-
     with scopes_disabled():
         ballot = Ballot.objects.get(title="Sitzung im Bezirksrathaus Hamborn")
         content = committee_pdf.minutes_pdf(ballot=ballot)
@@ -540,20 +475,7 @@ def test_seed_demo_meeting_has_minutes(settings):
     assert "Protokoll des Vergabeausschusses" in text
 
 
-def test_seed_demo_sends_no_mail_for_its_ballots(transactional_db):
-    # Transactional: the seed's own transaction commits, and with it the ballots' mail would
-    # leave.
-    seed()
-
-    with scopes_disabled():
-        # The two ballots of the demo and the three meetings that decided applications.
-        assert Ballot.objects.count() == 5
-    assert mail.outbox == []
-
-
 def test_seed_demo_every_decision_was_taken_by_a_committee_ballot():
-    seed()
-
     with scopes_disabled():
         # The applications of the demo's loans were decided on paper (loan_history.py).
         decided = Application.objects.filter(loan__isnull=True).filter(
@@ -570,98 +492,10 @@ def test_seed_demo_every_decision_was_taken_by_a_committee_ballot():
             assert case.reasoning["quorum_met"] is True
 
 
-def test_seed_demo_prints_the_logins_and_the_password():
-    out = seed()
+def test_seed_demo_prints_the_logins_and_the_password(seeded_demo):
+    out = seeded_demo
 
     for email in USERS:
         assert email in out
     assert "miqua-demo" in out
     assert re.search(r"created \d+ objects, 0 already present", out)
-
-
-def test_seed_demo_twice_changes_nothing():
-    first = seed()
-    counts, values = row_counts(), snapshot()
-    for label in (
-        "credits.Application",
-        "credits.Borrower",
-        "credits.Loan",
-        "credits.LoanProduct",
-        "credits.ApplicationTransition",
-        "guarantors.Guarantor",
-        "guarantors.Guarantee",
-        "audit.AuditEntry",
-        "committees.Ballot",
-        "committees.BallotCase",
-        "committees.Vote",
-        "credits.CapacityReservation",
-    ):
-        assert counts[label] > 0, label
-
-    second = seed()
-
-    assert row_counts() == counts
-    assert snapshot() == values
-    created = int(re.search(r"created (\d+) objects, 0 already present", first).group(1))
-    assert f"created 0 objects, {created} already present" in second
-
-
-def test_seed_demo_keeps_a_changed_password_and_edited_data():
-    seed()
-    with scopes_disabled():
-        user = User.objects.get(email="advisor.offenbach@miqua.example")
-        user.set_password("my-own-password")
-        user.full_name = "Julia Brandt-Özdemir"
-        user.save()
-        fund = LiabilityFund.objects.get(quarter__slug="kiel-gaarden")
-        fund.name = "Haftungsfonds Gaarden"
-        fund.save()
-
-    seed()
-
-    assert authenticate(email=user.email, password="my-own-password") is not None
-    assert authenticate(email=user.email, password="miqua-demo") is None
-    with scopes_disabled():
-        assert User.objects.get(pk=user.pk).full_name == "Julia Brandt-Özdemir"
-        assert LiabilityFund.objects.get(pk=fund.pk).name == "Haftungsfonds Gaarden"
-
-
-def test_seed_demo_completes_a_network_that_already_has_some_of_it(network):
-    # The conftest network already holds Offenbach, Duisburg-Hochfeld, a staff user, the
-    # network's loan product and a draft in each of the two quarters.
-    seed()
-
-    with scopes_disabled():
-        assert Municipality.objects.filter(slug="offenbach").count() == 1
-        assert Quarter.objects.filter(slug="duisburg-hochfeld").count() == 1
-        assert set(QUARTERS["duisburg"]) <= set(Quarter.objects.values_list("slug", flat=True))
-        assert LoanProduct.objects.filter(quarter__isnull=True, is_active=True).count() == 1
-        assert Application.objects.filter(pk=network.own_application.pk).exists()
-        assert Application.objects.filter(loan__isnull=True).count() == 2 + 11
-    counts = row_counts()
-
-    seed()
-
-    assert row_counts() == counts
-
-
-def test_seed_demo_skips_an_application_that_exists_and_brings_back_a_deleted_one():
-    seed()
-    with scopes_disabled():
-        draft = Application.objects.get(business_name="Fahrradwerkstatt Kowalczyk")
-        services_made = Guarantee.objects.filter(application=draft).count()
-        draft.guarantees.all().delete()
-        draft.delete()
-        kept = Application.objects.get(business_name="Kiosk am Wilhelmsplatz")
-        kept.purpose = "Geändert von Hand"
-        kept.save()
-
-    out = seed()
-
-    with scopes_disabled():
-        again = Application.objects.get(business_name="Fahrradwerkstatt Kowalczyk")
-        assert Guarantee.objects.filter(application=again).count() == services_made
-        assert Application.objects.get(pk=kept.pk).purpose == "Geändert von Hand"
-        # The person was known: the new draft is theirs, not a second record of them.
-        assert again.borrower_id == draft.borrower_id
-    assert re.search(r"created 1 objects, \d+ already present", out)
