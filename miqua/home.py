@@ -21,7 +21,7 @@ from miqua.accounts.models import Role
 from miqua.audit.read_cache import cached_read
 from miqua.csv_export import Column, csv_response, wants_csv
 from monitoring import selectors as check_selectors
-from monitoring.contact_selectors import due_contact_count, due_contacts
+from monitoring.contact_selectors import DueContacts, due_contact_count
 from monitoring.disrupted_selectors import disrupted_count
 from monitoring.municipality_selectors import fund_use_by_quarter
 from quarters import selectors as quarter_selectors
@@ -139,7 +139,8 @@ def _first_due_contacts(may: dict[str, bool], *, is_network_staff: bool) -> list
     queries however many there are. The back office's home counts them only."""
     if is_network_staff or not may["monitoring.view_contacts"]:
         return None
-    return list(due_contacts(today=timezone.localdate())[:FIRST_DUE_CONTACTS])
+    # Sliced by the database: the first few, not every due contact read and cut.
+    return list(DueContacts(today=timezone.localdate())[0:FIRST_DUE_CONTACTS])
 
 
 def _disrupted_loan_count(may: dict[str, bool]) -> int | None:

@@ -21,7 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from miqua.audit.read_cache import cached_read
+from miqua.audit.read_cache import KeptPage, cached_read
 from miqua.csv_export import Column, csv_response, rows_of, wants_csv
 from miqua.forms import apply_validation_error
 from quarters.models import Quarter
@@ -174,7 +174,6 @@ def _check_figures(*, check: MonthlyCheck, every_quarter: bool, page: str) -> di
     quarter_rates = selectors.rates_by_quarter(check=check)
     municipalities = selectors.rates_by_municipality(check=check) if every_quarter else None
     arrears = Paginator(selectors.arrears_of_check(check=check), ARREARS_PAGE_SIZE).get_page(page)
-    arrears.object_list = list(arrears.object_list)
     return {
         "total": selectors.rate_total(check=check),
         "own": None if every_quarter else selectors.own_rate(check=check),
@@ -185,7 +184,7 @@ def _check_figures(*, check: MonthlyCheck, every_quarter: bool, page: str) -> di
         "quarter_rates": quarter_rates,
         "quarter_rows": render_to_string(RATE_ROWS, {"rates": quarter_rates}),
         "municipality_rows": render_to_string(RATE_ROWS, {"rates": municipalities or []}),
-        "page_obj": arrears,
+        "arrears": KeptPage.of(arrears),
     }
 
 
@@ -221,6 +220,7 @@ def render_check_detail(
             "check": check,
             "every_quarter": every_quarter,
             **figures,
+            "page_obj": figures["arrears"].page(),
             "measures": selectors.measures_of_check(check=check),
             "measure_form": measure_form if may_record else None,
             "may_close": may_record,

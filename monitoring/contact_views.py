@@ -8,7 +8,7 @@ from typing import Any, Protocol, TypeVar
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
@@ -25,7 +25,7 @@ from credits.loan_filters import OUTSIDE, LoanFilter
 from credits.models import Borrower, Loan
 from credits.views.borrowers import borrower_for, render_borrower_detail
 from credits.views.loans import loan_for, render_loan_detail
-from miqua.audit.read_cache import cached_read
+from miqua.audit.read_cache import KeptPage, cached_read
 from miqua.csv_export import Column, csv_response, rows_of, wants_csv
 from miqua.forms import apply_validation_error
 
@@ -132,7 +132,7 @@ def render_worklist(
         lambda: _worklist_page(today=today, page=params.get("page")),
         day=today,
         parts=(params.get("page", ""),),
-    )
+    ).page()
     rows = list(page.object_list)
     if bound is not None and all(row.loan.pk != loan_pk for row in rows):
         return None
@@ -152,14 +152,11 @@ def render_worklist(
     )
 
 
-def _worklist_page(*, today: datetime.date, page: str | None) -> Page:
-    """A page of the due contacts, read to the end: the same for everybody of the scope until
-    the data changes (kept by `cached_read`)."""
-    result = Paginator(contact_selectors.DueContacts(today=today), WORKLIST_PAGE_SIZE).get_page(
-        page
-    )
-    result.object_list = list(result.object_list)
-    return result
+def _worklist_page(*, today: datetime.date, page: str | None) -> KeptPage:
+    """A page of the due contacts: the same for everybody of the scope until the data changes
+    (kept by `cached_read`)."""
+    due = contact_selectors.DueContacts(today=today)
+    return KeptPage.of(Paginator(due, WORKLIST_PAGE_SIZE).get_page(page))
 
 
 @login_required
@@ -242,12 +239,13 @@ def render_disrupted(
     (paid up meanwhile), so the caller shows the form elsewhere."""
     today = timezone.localdate()
     filterset, entries = _disrupted_entries(request, params, today)
-    page, rows = cached_read(
+    kept, rows = cached_read(
         "disrupted-loans",
         lambda: _disrupted_page(today=today, entries=entries, page=params.get("page")),
         day=today,
         parts=(params.get("quarter", ""), params.get("page", "")),
     )
+    page = kept.page()
     if bound is not None and all(row.loan.pk != loan_pk for row in rows):
         return None
     back = urlencode({**_disrupted_params(params), "page": str(page.number)})
@@ -270,12 +268,11 @@ def render_disrupted(
 
 def _disrupted_page(
     *, today: datetime.date, entries: QuerySet, page: str | None
-) -> tuple[Page, list[disrupted_selectors.DisruptedLoan]]:
+) -> tuple[KeptPage, list[disrupted_selectors.DisruptedLoan]]:
     """A page of the intensive-care list with its rows: the same for everybody of the scope
     until the data changes (kept by `cached_read`)."""
-    result = Paginator(entries, DISRUPTED_PAGE_SIZE).get_page(page)
-    result.object_list = list(result.object_list)
-    return result, disrupted_selectors.disrupted_rows(today=today, entries=result.object_list)
+    kept = KeptPage.of(Paginator(entries, DISRUPTED_PAGE_SIZE).get_page(page))
+    return kept, disrupted_selectors.disrupted_rows(today=today, entries=kept.rows)
 
 
 @login_required

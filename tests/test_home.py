@@ -104,4 +104,5 @@ def test_advisor_home_queries_do_not_grow_with_the_due_contacts(network, second_
         content = _advisor_home(network)
 
     assert content.count('<li><a href="/monitoring/loans/') == 5  # the first five only
-    assert len(eight.captured_queries) == len(one.captured_queries)
+    # Not more (one fewer: five disrupted loans fill the list before the monthly ones are read).
+    assert len(eight.captured_queries) <= len(one.captured_queries)

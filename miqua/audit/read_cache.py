@@ -6,14 +6,18 @@ the day (arrears grow with the calendar), and the newest audit entry's id. Every
 an audit entry in its own transaction, so a change of the data gives the next reader new keys
 and fresh figures: nothing is invalidated by hand, and no process has to tell another.
 
-The figures are kept in each process's memory, not in the shared cache: they are objects with
-model instances (a quarter row of the national network's 600), and unpickling them from Redis
-or the local-memory cache cost as much as reading them afresh. Each web process computes a
-figure once per change; several processes behind a proxy stay right because the key is read
-from the database. What changes data without an audit entry (the seeds, a shell) is bounded by
-the timeout, `MIQUA_READ_CACHE_SECONDS` (0 turns the cache off; the tests do, but for those of
-the cache itself). The objects are shared by the requests of a process: read them, never change
-them.
+Two levels. Each process keeps what it read in its own memory: the objects carry model
+instances (the national network's 600 quarter rows), and unpickling them cost as much as reading
+them afresh. Behind that, with Redis configured, the shared cache: a figure one web process
+computed is there for the others (an advisor's figures are their own, and four workers each
+computing them was most of the load benchmark's work). Several processes behind a proxy stay
+right because the key is read from the database. What changes data without an audit entry (the
+seeds, a shell) is bounded by the timeout, `MIQUA_READ_CACHE_SECONDS` (0 turns the cache off;
+the tests do, but for those of the cache itself).
+
+Kept values must pickle to what they are: plain data, model instances, lists; never a lazy
+queryset (pickling one reads all its rows). A page of a list is kept as a `KeptPage`. The
+objects are shared by the requests of a process: read them, never change them.
 """
 
 import datetime
@@ -22,9 +26,13 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.paginator import Page, Paginator
 from django.utils import translation
 from django_scopes import get_scope
 
@@ -37,6 +45,15 @@ MAX_ENTRIES = 512
 
 _entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
 _lock = threading.Lock()  # the development server answers in threads
+
+
+_MISSING = object()
+
+
+def _shared_cache() -> Any:
+    """The cache the processes share (Redis), or None where each process has its own."""
+    cache = caches["default"]
+    return None if isinstance(cache, LocMemCache) else cache
 
 
 def clear() -> None:
@@ -85,10 +102,46 @@ def cached_read(
         if entry is not None and entry[0] > now:
             _entries.move_to_end(key)
             return entry[1]  # type: ignore[no-any-return]
-    value = compute()
+    shared = _shared_cache()
+    value = shared.get(key, _MISSING) if shared is not None else _MISSING
+    if value is _MISSING:
+        value = compute()
+        if shared is not None:
+            shared.set(key, value, seconds)
     with _lock:
         _entries[key] = (now + seconds, value)
         _entries.move_to_end(key)
         while len(_entries) > MAX_ENTRIES:
             _entries.popitem(last=False)
     return value
+
+
+class _Counted:
+    """What a Paginator needs of a list it does not page itself: its length."""
+
+    def __init__(self, count: int) -> None:
+        self._count = count
+
+    def count(self) -> int:
+        return self._count
+
+
+@dataclass(frozen=True)
+class KeptPage:
+    """A page of a list as plain data: its rows, its number and the list's length. Kept
+    instead of Django's Page, whose paginator holds the list's (lazy) query."""
+
+    rows: list[Any]
+    number: int
+    count: int
+    per_page: int
+
+    @classmethod
+    def of(cls, page: Page) -> "KeptPage":
+        return cls(
+            list(page.object_list), page.number, page.paginator.count, page.paginator.per_page
+        )
+
+    def page(self) -> Page:
+        """The page again, for the templates (and `_pagination.html`)."""
+        return Page(self.rows, self.number, Paginator(_Counted(self.count), self.per_page))

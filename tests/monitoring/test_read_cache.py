@@ -3,6 +3,7 @@ dashboards are computed once per change of the data, per scope and day; a change
 a service shows on the next page at once, and one scope's figures never reach another's."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from miqua.audit import read_cache
+from monitoring import services as monitoring_services
 from monitoring.contact_services import contact_record
 from tests import factories
 from tests.clients import client_for
@@ -113,3 +115,55 @@ def test_a_kept_figure_is_dropped_after_its_time(network, second_staff, settings
     monkeypatch.setattr(read_cache.time, "monotonic", lambda: clock)
     assert read_cache.cached_read("figure", compute, day=today) == 3
     read_cache.clear()
+
+
+@pytest.fixture
+def shared_cache_on(settings, tmp_path):
+    """The shared level as with Redis: a cache the processes share (a file cache here)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    settings.MIQUA_READ_CACHE_SECONDS = 600
+    read_cache.clear()
+    yield
+    read_cache.clear()
+
+
+def test_another_process_reads_the_kept_pages_from_the_shared_cache(
+    network, second_staff, shared_cache_on
+):
+    """What one web process computed, another reads from the shared cache: the same page, and
+    without the queries of the figures (a kept value that held a lazy query would read again)."""
+    _loan(network, second_staff)
+    with scopes_disabled():
+        check = monitoring_services.monthly_check_run(as_of=datetime.date(2025, 6, 15))
+    pages = [
+        (network.advisor, reverse("home")),
+        (network.advisor, reverse("contact_worklist")),
+        (network.advisor, reverse("disrupted_loans")),
+        (network.staff, reverse("portfolio_dashboard")),
+        (network.staff, reverse("check_detail", kwargs={"as_of": check.as_of})),
+        (
+            network.municipality_viewer,
+            reverse("municipality_dashboard", args=[network.own_quarter.municipality_id]),
+        ),
+    ]
+    for user, url in pages:
+        client = client_for(user)
+        first, computed = _get(client, url)
+        read_cache.clear()  # this process forgets: as if another one answered
+        second, shared = _get(client, url)
+        assert shared < computed, url
+        assert _without_csrf(second) == _without_csrf(first), url
+
+
+def _without_csrf(response) -> str:
+    # The CSRF token is masked afresh in every response.
+    return re.sub(
+        r'("X-CSRFToken": "|name="csrfmiddlewaretoken" value=")[^"]+',
+        r"\1",
+        response.content.decode(),
+    )
