@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from miqua.audit.read_cache import cached_read
 from miqua.forms import QuickSelect
 from quarters.models import Quarter
 
@@ -44,6 +45,11 @@ def search(queryset: QuerySet[Loan], text: str) -> QuerySet[Loan]:
     if text.isdigit():
         condition |= Q(application_id=int(text))
     return queryset.filter(condition | names)
+
+
+def _quarter_choices() -> list[tuple[str, str]]:
+    quarters = Quarter.objects.select_related("municipality").order_by("municipality__name", "name")
+    return [(str(q.pk), f"{q.name} ({q.municipality.name})") for q in quarters]
 
 
 class LoanFilter(django_filters.FilterSet):
@@ -77,12 +83,10 @@ class LoanFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         user = getattr(self.request, "user", None)
-        quarters = Quarter.objects.select_related("municipality").order_by(
-            "municipality__name", "name"
+        # The scope's quarters, read once per scope and change (the back office's 600).
+        choices: list[tuple[str, Any]] = list(
+            cached_read("loan-filter-quarters", _quarter_choices, day=self.today)
         )
-        choices: list[tuple[str, Any]] = [
-            (str(q.pk), f"{q.name} ({q.municipality.name})") for q in quarters
-        ]
         if user is not None and user.has_perm("credits.record_loan_outside"):
             choices.append((OUTSIDE, _("outside the quarters")))
         self.filters["quarter"].extra["choices"] = choices

@@ -30,7 +30,7 @@ from . import selectors
 from .check_forms import CheckSettingsForm, QualityMeasureForm
 from .models import LoanSnapshot, MonthlyCheck, QualityMeasure
 from .quality_services import check_settings_update, quality_measure_close, quality_measure_record
-from .quarter_param import picked_quarter
+from .quarter_param import picked_quarter, picker_quarters
 from .services import disruption_standard_percent
 
 ARREARS_PAGE_SIZE = 50
@@ -112,19 +112,26 @@ def render_check_list(
     may_change_settings = request.user.has_perm("monitoring.change_check_settings")
     if may_change_settings and settings_form is None:
         settings_form = _settings_form()
+    # The months checked change once a month: read once per scope and change.
+    figures = cached_read(
+        "check-list",
+        lambda: {
+            "rows": selectors.checks_overview(own_quarters=not every_quarter),
+            "quarter_months": selectors.quarter_rate_history(quarter=quarter) if quarter else None,
+            "ever_disrupted_share": selectors.ever_disrupted_share(),
+            "closed_repaid_share": selectors.closed_repaid_share(),
+        },
+        day=timezone.localdate(),
+        parts=(every_quarter, quarter.pk if quarter else ""),
+    )
     return render(
         request,
         "monitoring/check_list.html",
         {
-            "rows": selectors.checks_overview(own_quarters=not every_quarter),
+            **figures,
             "every_quarter": every_quarter,
-            "quarters": Quarter.objects.select_related("municipality").order_by(
-                "municipality__name", "name"
-            ),
+            "quarters": picker_quarters(),
             "quarter": quarter,
-            "quarter_months": selectors.quarter_rate_history(quarter=quarter) if quarter else None,
-            "ever_disrupted_share": selectors.ever_disrupted_share(),
-            "closed_repaid_share": selectors.closed_repaid_share(),
             "settings_form": settings_form if may_change_settings else None,
             "standard_percent": disruption_standard_percent(),
         },

@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from miqua.audit.read_cache import cached_read
-from quarters.models import Quarter
 
 from . import portfolio_selectors
-from .quarter_param import picked_quarter
+from .quarter_param import picked_quarter, picker_quarters
 
 QUARTERS_PAGE_SIZE = 50
 
@@ -37,9 +36,7 @@ def portfolio_dashboard(request: HttpRequest) -> HttpResponse:
         {
             "d": dashboard,
             "quarter": quarter,
-            "quarters": Quarter.objects.select_related("municipality").order_by(
-                "municipality__name", "name"
-            ),
+            "quarters": picker_quarters(),
             "page_obj": Paginator(dashboard.quarters, QUARTERS_PAGE_SIZE).get_page(
                 request.GET.get("page")
             ),

@@ -6,8 +6,12 @@ quarter's id simply finds nothing (the scope)."""
 
 import django_filters
 from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from committees.models import Ballot, Vote
+from credits.loan_filters import search as loan_search
+from credits.loan_selectors import loans_in_arrears
 from credits.models import BankEntry, Instalment, Loan, Payment
 from guarantors.models import Guarantee, Guarantor
 from monitoring.contact_models import Contact
@@ -32,12 +36,29 @@ class IdFilter(django_filters.NumberFilter):
 
 
 class LoanFilter(django_filters.FilterSet):
+    """The loan list page's filters by their names: the quarter, the status, the search (a
+    contract number, an MQ-number or the borrower's names, `credits.loan_filters.search`) and
+    `arrears=true`, the loans in arrears today."""
+
+    q = django_filters.CharFilter(method="filter_search", max_length=100)
     quarter = IdFilter(field_name="quarter_id")
     status = django_filters.ChoiceFilter(choices=Loan.Status.choices)
+    arrears = django_filters.BooleanFilter(method="filter_arrears")
 
     class Meta:
         model = Loan
-        fields = ["quarter", "status"]
+        fields = ["q", "quarter", "status", "arrears"]
+
+    def filter_search(self, queryset: QuerySet[Loan], name: str, value: str) -> QuerySet[Loan]:
+        return loan_search(queryset, value)
+
+    def filter_arrears(
+        self, queryset: QuerySet[Loan], name: str, value: bool | None
+    ) -> QuerySet[Loan]:
+        if value is None:
+            return queryset
+        late = loans_in_arrears(day=timezone.localdate(), loans=queryset)
+        return late if value else queryset.exclude(pk__in=late.values("pk"))
 
 
 class MonthlyCheckFilter(django_filters.FilterSet):
