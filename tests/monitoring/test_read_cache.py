@@ -99,6 +99,8 @@ def test_the_portfolio_dashboard_is_read_once_per_change(network, second_staff, 
 
 
 def test_a_kept_figure_is_dropped_after_its_time(network, second_staff, settings, monkeypatch):
+    # The process's own level (the shared one, with Redis, keeps its keys as long in real time).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.MIQUA_READ_CACHE_SECONDS = 600
     read_cache.clear()
     calls = []
