@@ -6,6 +6,8 @@ eagerly in-process, mail printed to the console. Production sets at least DJANGO
 DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_URL.
 """
 
+import base64
+import hashlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -284,6 +286,34 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+
+# --- Content security policy (django-csp) -----------------------------------------------------
+# Every response tells the browser where its page may load anything from: this site only, no
+# inline script or event handler (the behaviour is in miqua/static/miqua/*.js), no inline style
+# but the one block of the self-contained error pages (templates/_standalone.css), allowed by its
+# hash; no plugins, no frames around our pages (as X_FRAME_OPTIONS), forms sent only to us.
+# Images may also be data: URIs: the QR code of the two-factor setup (django-allauth) and the
+# icons of the API docs' stylesheet (Swagger UI) are such; an image cannot run script.
+# First in MIDDLEWARE, so the header is also on what an outer middleware answers itself
+# (WhiteNoise's static files in production).
+MIDDLEWARE.insert(0, "miqua.content_policy.ContentSecurityPolicyMiddleware")
+_STANDALONE_STYLE_HASH = base64.b64encode(
+    hashlib.sha256((BASE_DIR / "templates" / "_standalone.css").read_bytes()).digest()
+).decode()
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", f"'sha256-{_STANDALONE_STYLE_HASH}'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # The API (miqua/api/): the same roles and quarter scope as the pages (api/scoping.py).
 REST_FRAMEWORK = {

@@ -1,6 +1,6 @@
 """/api/v1/ (the router), the OpenAPI schema at /api/schema/ and its Swagger UI at /api/docs/
 (assets from drf-spectacular-sidecar, served locally; the split view serves its start-up script
-as a file of its own, so the page carries no inline script)."""
+as a file of its own, so the page carries no inline script; its style is a static file too)."""
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -43,5 +43,12 @@ urlpatterns = [
     ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "docs/",
+        # Our page has its style in a static file too (templates/api/swagger_ui.html).
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="api/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
 ]
