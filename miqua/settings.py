@@ -13,6 +13,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -137,6 +138,24 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Celery queues: the 15th's check never waits behind other work ----------------------------
+# Two queues, each with workers of its own in docker-compose.yml: "checks" carries the monthly
+# disruption check (and its catch-up), "default" everything else (mail, ballots' deadlines).
+# A burst of mail after a check, or any long task, fills "default" only. The bank statement
+# import is no task: it runs in the request or `manage.py import_bank_statement` and never
+# meets a worker. A worker started without -Q (./dev worker) takes both queues.
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name) for name in ("default", "checks")
+]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_DEFAULT_EXCHANGE = "default"
+CELERY_TASK_DEFAULT_ROUTING_KEY = "default"
+CELERY_TASK_ROUTES = {"monitoring.tasks.run_monthly_checks": {"queue": "checks"}}
+# Every minute each queue's worker notes the time in the cache (miqua/ops/tasks.py); /health/
+# reports a queue whose note is older than this (seconds) as down: its worker or beat is gone.
+MIQUA_WORKER_HEARTBEAT_SECONDS = 60
+MIQUA_WORKER_HEARTBEAT_MAX_AGE = env.int("MIQUA_WORKER_HEARTBEAT_MAX_AGE", default=300)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -163,6 +182,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=6, minute=30),
     },
 }
+# The heartbeat of each queue's worker, sent to that queue; a missed one is dropped, not
+# piled up behind a stopped worker.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        f"worker-heartbeat-{queue.name}": {
+            "task": "miqua.ops.tasks.worker_heartbeat",
+            "schedule": float(MIQUA_WORKER_HEARTBEAT_SECONDS),
+            "kwargs": {"queue": queue.name},
+            "options": {"queue": queue.name, "expires": MIQUA_WORKER_HEARTBEAT_SECONDS},
+        }
+        for queue in CELERY_TASK_QUEUES
+    }
+)
 # Above this share of disrupted loans (percent) a month requires quality measures.
 MIQUA_DISRUPTION_STANDARD_PERCENT = Decimal("10.00")
 # The microfinancier carries the loans outside the quarters itself, up to this share (percent)

@@ -1,0 +1,51 @@
+"""The Celery queues: the monthly check on "checks", everything else on "default", so that no
+other work delays the 15th's check; beat's heartbeats reach every queue."""
+
+from django.conf import settings
+
+from miqua.celery import app
+
+QUEUES = {"default", "checks"}
+ON_CHECKS = {"monitoring.tasks.run_monthly_checks"}
+
+
+def our_tasks() -> set[str]:
+    app.loader.import_default_modules()  # what a worker imports at its start
+    return {name for name in app.tasks if not name.startswith("celery.")}
+
+
+def queue_of(task: str, options: dict | None = None) -> str:
+    return app.amqp.router.route(dict(options or {}), task)["queue"].name
+
+
+def test_the_queues_are_declared():
+    assert {queue.name for queue in settings.CELERY_TASK_QUEUES} == QUEUES
+
+
+def test_the_monthly_check_goes_to_checks_and_every_other_task_to_default():
+    tasks = our_tasks()
+    # Discovery found the tasks of every app (a missing one would not be routed at all).
+    assert tasks >= {
+        *ON_CHECKS,
+        "committees.tasks.close_due_ballots",
+        "committees.tasks.send_deadline_reminders",
+        "miqua.accounts.tasks.send_email",
+        "miqua.ops.tasks.worker_heartbeat",
+    }
+    routes = {task: queue_of(task) for task in tasks}
+    assert {task for task, queue in routes.items() if queue == "checks"} == ON_CHECKS
+    assert set(routes.values()) == QUEUES
+
+
+def test_beat_sends_the_check_to_checks_and_a_heartbeat_to_every_queue():
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    sent = {name: queue_of(entry["task"], entry.get("options")) for name, entry in schedule.items()}
+    assert sent["monthly-disruption-check"] == "checks"
+    assert sent["monthly-disruption-check-catch-up"] == "checks"
+    heartbeats = {
+        entry["kwargs"]["queue"]: sent[name]
+        for name, entry in schedule.items()
+        if entry["task"] == "miqua.ops.tasks.worker_heartbeat"
+    }
+    # Each heartbeat travels on the queue it vouches for.
+    assert heartbeats == {queue: queue for queue in QUEUES}
