@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # /health/ (miqua/ops/health.py): its template and `manage.py health_check`.
+    "health_check",
     "miqua.accounts",
     "miqua.audit",
     "quarters",
@@ -312,10 +314,18 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # The containers' healthcheck asks /health/ over plain http from inside the container.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("DJANGO_HSTS_PRELOAD", default=False)
+
+# --- Operations: backups and /health/ (miqua/ops/) ---------------------------------------------
+# `./dev backup` writes its archives here (README, "Backups").
+MIQUA_BACKUP_DIR = env.path("MIQUA_BACKUP_DIR", default=BASE_DIR / "var" / "backups")
+# /health/ reports a disk (MEDIA_ROOT, var/) fuller than this (percent) as unhealthy.
+MIQUA_HEALTH_DISK_MAX_PERCENT = env.float("MIQUA_HEALTH_DISK_MAX_PERCENT", default=90.0)
 
 # The API (miqua/api/): the same roles and quarter scope as the pages (api/scoping.py).
 REST_FRAMEWORK = {
