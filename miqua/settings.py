@@ -291,6 +291,30 @@ STORAGES = {
         )
     },
 }
+# Uploaded documents in S3-compatible object storage (MinIO, a cloud's) when MIQUA_S3_BUCKET is
+# set, so that several web and worker containers share them; else the local folder MEDIA_ROOT.
+# Either way they leave only through the permission-checked download view, which streams them
+# (credits/views/documents.py): the bucket is private and no signed URL reaches a browser.
+MIQUA_S3_BUCKET = env.str("MIQUA_S3_BUCKET", default="")
+if MIQUA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MIQUA_S3_BUCKET,
+            # MinIO's address (e.g. http://minio:9000); none for AWS itself.
+            "endpoint_url": env.str("MIQUA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MIQUA_S3_REGION", default="") or None,
+            # Read by boto3 from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY when not set here.
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # MinIO serves buckets under its own address, not as subdomains.
+            "addressing_style": env.str("MIQUA_S3_ADDRESSING_STYLE", default="path"),
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 # Uploads hold personal data: they live outside the static tree and are never served directly
 # (there is no MEDIA_URL route); a view checks the scope and the right before it sends one.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
