@@ -435,7 +435,8 @@ def _restore_document(archive: tarfile.TarFile, member: tarfile.TarInfo, storage
 
 def describe(outcome: Outcome) -> str:
     size = outcome.path.stat().st_size if outcome.path.exists() else 0
+    documents = "1 document" if outcome.documents == 1 else f"{outcome.documents} documents"
     return (
         f"{outcome.path} ({size / 1_000_000:.1f} MB): the {outcome.engine} database and "
-        f"{outcome.documents} documents."
+        f"{documents}."
     )

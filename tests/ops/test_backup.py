@@ -119,7 +119,7 @@ def test_a_restored_backup_has_every_row_and_every_dashboard_figure(archive, med
         )
     assert restored.returncode == 0, restored.stderr
     answer = json.loads(restored.stdout)
-    assert "and 1 documents" in answer["restore"]
+    assert "and 1 document." in answer["restore"]
     after = answer["figures"]
 
     assert after["rows"] == before["rows"]
