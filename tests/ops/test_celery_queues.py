@@ -1,10 +1,15 @@
 """The Celery queues: the monthly check on "checks", everything else on "default", so that no
-other work delays the 15th's check; beat's heartbeats reach every queue."""
+other work delays the 15th's check; beat's heartbeats reach every queue; docker-compose.yml
+has a worker on each queue and beat once."""
 
+from pathlib import Path
+
+import yaml
 from django.conf import settings
 
 from miqua.celery import app
 
+ROOT = Path(__file__).resolve().parent.parent.parent
 QUEUES = {"default", "checks"}
 ON_CHECKS = {"monitoring.tasks.run_monthly_checks"}
 
@@ -49,3 +54,26 @@ def test_beat_sends_the_check_to_checks_and_a_heartbeat_to_every_queue():
     }
     # Each heartbeat travels on the queue it vouches for.
     assert heartbeats == {queue: queue for queue in QUEUES}
+
+
+def _compose_services() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+
+
+def _listens_to(command: list[str]) -> set[str]:
+    if "worker" not in command:
+        return set()
+    if "-Q" not in command:
+        return set(QUEUES)  # without -Q a worker takes every declared queue
+    return set(command[command.index("-Q") + 1].split(","))
+
+
+def test_compose_has_a_worker_on_every_queue_and_one_beat():
+    services = _compose_services()
+    listened = set().union(*(_listens_to(s.get("command") or []) for s in services.values()))
+    assert listened == QUEUES
+    # The check's worker is not the one that is scaled for mail and the rest.
+    assert _listens_to(services["worker-checks"]["command"]) == {"checks"}
+    assert _listens_to(services["worker"]["command"]) == {"default"}
+    beats = [name for name, s in services.items() if "beat" in (s.get("command") or [])]
+    assert beats == ["beat"]
