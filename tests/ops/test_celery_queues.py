@@ -2,12 +2,18 @@
 other work delays the 15th's check; beat's heartbeats reach every queue; docker-compose.yml
 has a worker on each queue and beat once."""
 
+import os
+import time
 from pathlib import Path
 
+import pytest
 import yaml
 from django.conf import settings
+from django.core.cache import cache
+from django.test import Client
 
 from miqua.celery import app
+from miqua.ops.tasks import HEARTBEAT_KEY, worker_heartbeat
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 QUEUES = {"default", "checks"}
@@ -77,3 +83,33 @@ def test_compose_has_a_worker_on_every_queue_and_one_beat():
     assert _listens_to(services["worker"]["command"]) == {"default"}
     beats = [name for name, s in services.items() if "beat" in (s.get("command") or [])]
     assert beats == ["beat"]
+
+
+@pytest.fixture
+def real_worker(transactional_db):
+    """A worker on every declared queue, fed through Redis, as in production."""
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        pytest.skip("needs REDIS_URL (a Redis server)")
+    from celery.contrib.testing.worker import start_worker
+
+    app.conf.task_always_eager = False
+    app.conf.broker_url = url
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        yield
+
+
+def test_a_heartbeat_sent_to_the_checks_queue_reaches_a_worker_through_redis(
+    real_worker, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    key = HEARTBEAT_KEY.format(queue="checks")
+    cache.delete(key)
+    worker_heartbeat.apply_async(kwargs={"queue": "checks"}, queue="checks")
+    deadline = time.monotonic() + 20
+    while cache.get(key) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert cache.get(key) is not None
+    answer = Client().get("/health/?format=json").json()
+    assert answer["WorkerHeartbeat(queue='checks')"] == "OK"
+    assert answer["WorkerHeartbeat(queue='default')"].startswith("Unavailable")
