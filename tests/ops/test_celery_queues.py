@@ -2,7 +2,6 @@
 other work delays the 15th's check; beat's heartbeats reach every queue; docker-compose.yml
 has a worker on each queue and beat once."""
 
-import os
 import time
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from django.test import Client
 
 from miqua.celery import app
 from miqua.ops.tasks import HEARTBEAT_KEY, worker_heartbeat
+from tests.test_celery_worker import real_worker  # noqa: F401 (the fixture: a worker on Redis)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 QUEUES = {"default", "checks"}
@@ -85,23 +85,8 @@ def test_compose_has_a_worker_on_every_queue_and_one_beat():
     assert beats == ["beat"]
 
 
-@pytest.fixture
-def real_worker(transactional_db):
-    """A worker on every declared queue, fed through Redis, as in production."""
-    url = os.environ.get("REDIS_URL", "")
-    if not url:
-        pytest.skip("needs REDIS_URL (a Redis server)")
-    from celery.contrib.testing.worker import start_worker
-
-    app.conf.task_always_eager = False
-    app.conf.broker_url = url
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        yield
-
-
-def test_a_heartbeat_sent_to_the_checks_queue_reaches_a_worker_through_redis(
-    real_worker, settings, tmp_path
-):
+@pytest.mark.usefixtures("real_worker")
+def test_a_heartbeat_sent_to_the_checks_queue_reaches_a_worker_through_redis(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     key = HEARTBEAT_KEY.format(queue="checks")
     cache.delete(key)
