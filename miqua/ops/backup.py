@@ -377,7 +377,9 @@ def backup_restore(
             connection.close()
         for member in documents:
             _restore_document(archive, member, storage)
-    notes = [] if manifest["media"]["included"] else [manifest["media"]["note"]]
+    # A backup of a bucket's setup says where the documents are; one made --no-media, nothing.
+    note = "" if manifest["media"]["included"] else manifest["media"].get("note", "")
+    notes = [note] if note else []
     return Outcome(path=archive_path, engine=engine, documents=len(documents), notes=notes)
 
 
