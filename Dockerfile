@@ -1,5 +1,7 @@
 # MIQUA application image: the web process (default command), the Celery worker and beat.
-FROM python:3.11-slim
+# Debian trixie: its PostgreSQL client tools (17) match docker-compose.yml's postgres:17, so
+# `manage.py backup` and `restore` work inside the container (README, "Backups").
+FROM python:3.11-slim-trixie
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -7,8 +9,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH
 
 # WeasyPrint renders the PDFs with Pango; DejaVu gives it a font with the German characters.
+# pg_dump, pg_restore and psql make and restore the backups.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+        postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app
@@ -25,7 +29,7 @@ COPY . .
 RUN python manage.py compiletranslations \
     && DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only python manage.py collectstatic --noinput \
     && useradd --system --uid 1000 --home-dir /app --no-create-home miqua \
-    && mkdir -p /app/var/media \
+    && mkdir -p /app/var/media /app/var/backups \
     && chown -R miqua:miqua /app/var
 
 USER miqua

@@ -9,3 +9,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "miqua.settings")
 app = Celery("miqua")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The workers' heartbeat (miqua/ops is wiring, not an app).
+app.autodiscover_tasks(["miqua.ops"])

@@ -15,6 +15,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Exchange, Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,6 +53,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # /health/ (miqua/ops/health.py): its template and `manage.py health_check`.
+    "health_check",
     "miqua.accounts",
     "miqua.audit",
     "quarters",
@@ -139,6 +142,24 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- Celery queues: the 15th's check never waits behind other work ----------------------------
+# Two queues, each with workers of its own in docker-compose.yml: "checks" carries the monthly
+# disruption check (and its catch-up), "default" everything else (mail, ballots' deadlines).
+# A burst of mail after a check, or any long task, fills "default" only. The bank statement
+# import is no task: it runs in the request or `manage.py import_bank_statement` and never
+# meets a worker. A worker started without -Q (./dev worker) takes both queues.
+CELERY_TASK_QUEUES = [
+    Queue(name, Exchange(name), routing_key=name) for name in ("default", "checks")
+]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_DEFAULT_EXCHANGE = "default"
+CELERY_TASK_DEFAULT_ROUTING_KEY = "default"
+CELERY_TASK_ROUTES = {"monitoring.tasks.run_monthly_checks": {"queue": "checks"}}
+# Every minute each queue's worker notes the time in the cache (miqua/ops/tasks.py); /health/
+# reports a queue whose note is older than this (seconds) as down: its worker or beat is gone.
+MIQUA_WORKER_HEARTBEAT_SECONDS = 60
+MIQUA_WORKER_HEARTBEAT_MAX_AGE = env.int("MIQUA_WORKER_HEARTBEAT_MAX_AGE", default=300)
+
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
@@ -165,6 +186,19 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=6, minute=30),
     },
 }
+# The heartbeat of each queue's worker, sent to that queue; a missed one is dropped, not
+# piled up behind a stopped worker.
+CELERY_BEAT_SCHEDULE.update(
+    {
+        f"worker-heartbeat-{queue.name}": {
+            "task": "miqua.ops.tasks.worker_heartbeat",
+            "schedule": float(MIQUA_WORKER_HEARTBEAT_SECONDS),
+            "kwargs": {"queue": queue.name},
+            "options": {"queue": queue.name, "expires": MIQUA_WORKER_HEARTBEAT_SECONDS},
+        }
+        for queue in CELERY_TASK_QUEUES
+    }
+)
 # Above this share of disrupted loans (percent) a month requires quality measures.
 MIQUA_DISRUPTION_STANDARD_PERCENT = Decimal("10.00")
 # The microfinancier carries the loans outside the quarters itself, up to this share (percent)
@@ -259,6 +293,30 @@ STORAGES = {
         )
     },
 }
+# Uploaded documents in S3-compatible object storage (MinIO, a cloud's) when MIQUA_S3_BUCKET is
+# set, so that several web and worker containers share them; else the local folder MEDIA_ROOT.
+# Either way they leave only through the permission-checked download view, which streams them
+# (credits/views/documents.py): the bucket is private and no signed URL reaches a browser.
+MIQUA_S3_BUCKET = env.str("MIQUA_S3_BUCKET", default="")
+if MIQUA_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": MIQUA_S3_BUCKET,
+            # MinIO's address (e.g. http://minio:9000); none for AWS itself.
+            "endpoint_url": env.str("MIQUA_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("MIQUA_S3_REGION", default="") or None,
+            # Read by boto3 from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY when not set here.
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            # MinIO serves buckets under its own address, not as subdomains.
+            "addressing_style": env.str("MIQUA_S3_ADDRESSING_STYLE", default="path"),
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 # Uploads hold personal data: they live outside the static tree and are never served directly
 # (there is no MEDIA_URL route); a view checks the scope and the right before it sends one.
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "var" / "media")
@@ -282,6 +340,8 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # The containers' healthcheck asks /health/ over plain http from inside the container.
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -314,6 +374,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# --- Operations: backups and /health/ (miqua/ops/) ---------------------------------------------
+# `./dev backup` writes its archives here (README, "Backups").
+MIQUA_BACKUP_DIR = env.path("MIQUA_BACKUP_DIR", default=BASE_DIR / "var" / "backups")
+# /health/ reports a disk (MEDIA_ROOT, var/) fuller than this (percent) as unhealthy.
+MIQUA_HEALTH_DISK_MAX_PERCENT = env.float("MIQUA_HEALTH_DISK_MAX_PERCENT", default=90.0)
 
 # The API (miqua/api/): the same roles and quarter scope as the pages (api/scoping.py).
 REST_FRAMEWORK = {

@@ -4,6 +4,7 @@ from rest_framework.authtoken.admin import TokenProxy
 
 from miqua import home
 from miqua.accounts.views import admin_login
+from miqua.ops.health import HealthView
 
 admin.site.login = admin_login  # type: ignore[method-assign]
 admin.site.site_header = "MIQUA"
@@ -23,4 +24,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/", include("miqua.api.urls")),
     path("admin/", admin.site.urls),
+    # For the containers and monitors: no login, no personal data (miqua/ops/health.py).
+    path("health/", HealthView.as_view(), name="health"),
 ]

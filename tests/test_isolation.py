@@ -420,6 +420,8 @@ PAGES: dict[str, tuple[Expected, Expected, Expected, Expected, Expected, Expecte
     # committee member sees one quarter of the city at most.
     "municipality_dashboard": (LOGIN,    404,         404,      200,         200,       200),
     "municipality_report":    (LOGIN,    404,         404,      200,         200,       200),
+    # For the containers and monitors: open to all, no personal data (tests/ops/test_health.py).
+    "health":                 (200,      200,         200,      200,         200,       200),
 }
 
 # allauth's pages answer every signed-in role alike. There is no public sign-up: the sign-up
