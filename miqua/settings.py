@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Database triggers declared on models: the audit table refuses UPDATE and DELETE on
+    # PostgreSQL (installed by the migrations; nothing on SQLite).
+    "pgtrigger",
     "miqua.accounts",
     "miqua.audit",
     "quarters",
