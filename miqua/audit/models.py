@@ -81,3 +81,9 @@ class AuditEntry(models.Model):
     @property
     def action_label(self) -> str:
         return registry.action_label(self.action)
+
+    @property
+    def is_admin_change(self) -> bool:
+        """Made in the administration: the trail names the object, which a page's history of
+        its own object's services does not need to."""
+        return self.action.startswith("admin.")
