@@ -129,27 +129,19 @@ def formset_changes(formset: forms.BaseModelFormSet) -> list[dict[str, Any]]:
     model_label = _msgid(formset.model._meta.verbose_name)
     parent_key = [formset.fk.name] if getattr(formset, "fk", None) is not None else []
     forms_by_instance = {id(form.instance): form for form in formset.forms}
-    rows: list[dict[str, Any]] = []
-    for obj in formset.new_objects:
-        form = forms_by_instance[id(obj)]
-        rows.append(
-            {
-                "model": model_label,
-                "object": str(obj),
-                "action": "added",
-                "fields": form_changes(form, added=True, exclude=parent_key),
-            }
-        )
-    for obj, _changed in formset.changed_objects:
-        form = forms_by_instance[id(obj)]
-        rows.append(
-            {
-                "model": model_label,
-                "object": str(obj),
-                "action": "changed",
-                "fields": form_changes(form, added=False, exclude=parent_key),
-            }
-        )
+    saved = [(obj, "added") for obj in formset.new_objects]
+    saved += [(obj, "changed") for obj, _fields in formset.changed_objects]
+    rows: list[dict[str, Any]] = [
+        {
+            "model": model_label,
+            "object": str(obj),
+            "action": action,
+            "fields": form_changes(
+                forms_by_instance[id(obj)], added=action == "added", exclude=parent_key
+            ),
+        }
+        for obj, action in saved
+    ]
     for obj in formset.deleted_objects:
         rows.append({"model": model_label, "object": str(obj), "action": "removed"})
     return rows

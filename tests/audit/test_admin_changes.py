@@ -22,13 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(network) -> Client:
-    client = Client()
-    client.force_login(network.administrator)
-    return client
-
-
-@pytest.fixture
 def committee(network) -> Committee:
     with scopes_disabled():
         return Committee.objects.select_related("quarter").get()

@@ -2,7 +2,6 @@
 deleting, no "delete selected" action, not even for an administrator."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
@@ -10,13 +9,6 @@ from miqua.audit.models import AuditEntry
 from miqua.audit.services import audit_record
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client(network) -> Client:
-    client = Client()
-    client.force_login(network.administrator)
-    return client
 
 
 @pytest.fixture
