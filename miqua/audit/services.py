@@ -80,8 +80,10 @@ def _chain_head() -> str:
     instead would queue every write of the network behind the longest one (a bank import), and
     a lock order that is sometimes first and sometimes last deadlocks. The one case left: a
     transaction that, after an entry, locks rows that another transaction holds while waiting
-    here (a ballot closing several cases locks each case's fund after the first case's entry).
-    PostgreSQL detects that cycle within `deadlock_timeout` and aborts one of the two; the
+    here. `committees.services.ballot_close` is one: it decides its cases one after the other,
+    and an approval locks its quarter's fund after the previous case's entries, so two ballots
+    of a municipality's quarters closed in the same moment can meet that way. PostgreSQL
+    detects the cycle within `deadlock_timeout` and aborts one of the two with an error; the
     chain stays whole, as the aborted transaction's entries are rolled back with it.
     """
     if connection.vendor == "postgresql":
