@@ -220,6 +220,19 @@ def test_setting_a_users_password_records_that_it_was_set_and_nothing_of_it(admi
     assert network.advisor.password not in str(entry.changes)
 
 
+def test_disabling_sign_in_by_password_is_recorded(admin_client, network):
+    url = reverse("admin:auth_user_password_change", args=[network.advisor.pk])
+
+    response = admin_client.post(url, {"usable_password": "false", "unset-password": "1"})
+
+    assert response.status_code == 302
+    network.advisor.refresh_from_db()
+    assert not network.advisor.has_usable_password()
+    [entry] = entries(network.advisor)
+    assert entry.changes == {"password": "disabled"}
+    assert words(entry) == "Anmeldung mit Passwort abgeschaltet"
+
+
 def test_a_refused_password_change_records_nothing(admin_client, network):
     url = reverse("admin:auth_user_password_change", args=[network.advisor.pk])
 
