@@ -22,8 +22,7 @@ from schwifty.exceptions import SchwiftyException
 
 from miqua.accounts.models import User
 from miqua.accounts.predicates import require_perm
-from miqua.audit.models import AuditEntry
-from miqua.audit.services import audit_record
+from miqua.audit.services import Record, audit_record, audit_records
 from miqua.money import format_eur, quantize_eur
 from quarters.models import EARLIEST_CONTRIBUTION
 
@@ -494,17 +493,19 @@ def loans_close_repaid(*, loan_ids: Sequence[int], actor: User | None) -> list[i
     Loan.objects.filter(pk__in=[pk for pk, *_rest in done]).update(
         status=Loan.Status.REPAID, closed_on=Subquery(last_settled)
     )
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            actor=actor if actor is not None and actor.is_authenticated else None,
-            action="loan.repaid",
-            quarter_id=quarter_id,
-            object_type=Loan._meta.label_lower,
-            object_id=str(pk),
-            object_repr=contract_number,
-            changes={"closed_on": last.isoformat() if last else ""},
-        )
-        for pk, quarter_id, contract_number, last in done
+    audit_records(
+        actor=actor,
+        records=(
+            Record(
+                action="loan.repaid",
+                object_type=Loan._meta.label_lower,
+                object_id=str(pk),
+                object_repr=contract_number,
+                quarter_id=quarter_id,
+                changes={"closed_on": last.isoformat() if last else ""},
+            )
+            for pk, quarter_id, contract_number, last in done
+        ),
     )
     return [pk for pk, *_rest in done]
 

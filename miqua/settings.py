@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     # /health/ (miqua/ops/health.py): its template and `manage.py health_check`.
     "health_check",
+    # Database triggers declared on models: the audit table refuses UPDATE and DELETE on
+    # PostgreSQL (installed by the migrations; nothing on SQLite).
+    "pgtrigger",
     "miqua.accounts",
     "miqua.audit",
     "quarters",

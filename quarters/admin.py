@@ -30,6 +30,10 @@ class QuarterAdmin(AuditedModelAdmin):
     def audit_quarter_id(self, obj: Quarter) -> int | None:  # type: ignore[override]
         return obj.pk
 
+    def audit_deleted_quarter_id(self, obj: Quarter) -> int | None:  # type: ignore[override]
+        # The entry cannot point to the quarter it deletes (and would keep it from going).
+        return None
+
 
 class ContributionInline(admin.TabularInline):
     model = FundContribution

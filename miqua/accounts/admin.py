@@ -1,9 +1,15 @@
+from typing import Any
+
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from miqua.audit.admin import AuditedModelAdmin
+from miqua.audit.services import audit_record
 
 from .models import User
 
@@ -22,6 +28,35 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     ]
     add_fieldsets = [(None, {"fields": ["email", "full_name", "role", "password1", "password2"]})]
     readonly_fields = ["last_login", "date_joined"]
+
+    def audit_extra_changes(
+        self, request: HttpRequest, obj: User, form: Any, change: bool
+    ) -> dict[str, Any]:
+        # The add form's password fields are no model fields: the entry says that a password
+        # was set, never what it is.
+        if not change and obj.has_usable_password():
+            return {"password": "set"}
+        return {}
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        """Django's page to set a user's password, with an audit entry when it did: the hash
+        compared before and after, whatever the form (set, or sign-in by password disabled)."""
+        with transaction.atomic():
+            user = self.get_object(request, unquote(id))
+            before = user.password if user is not None else None
+            response = super().user_change_password(request, id, form_url)
+            if user is not None:
+                user.refresh_from_db(fields=["password"])
+                if user.password != before:
+                    audit_record(
+                        actor=request.user,  # type: ignore[arg-type]
+                        action="admin.changed",
+                        obj=user,
+                        changes={"password": "set" if user.has_usable_password() else "disabled"},
+                    )
+        return response
 
 
 # Permissions come from roles (django-rules), not from groups: hide what nobody should use.

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from miqua.money import format_eur
 
 from .. import registry
+from ..changes import in_words, recorded_in_words
 
 register = template.Library()
 
@@ -19,7 +20,11 @@ _DATE_KEYS = {"paid_on"}
 
 @register.filter
 def audit_summary(entry: object) -> str:
-    """The values an audit entry recorded, one line, amounts and dates formatted."""
+    """The values an audit entry recorded, one line, amounts and dates formatted; an
+    administration change in words."""
+    changes = getattr(entry, "changes", {})
+    if getattr(entry, "is_admin_change", False) and recorded_in_words(changes):
+        return in_words(changes)
     labels = registry.value_labels()
     parts = []
     for key, value in getattr(entry, "changes", {}).items():
