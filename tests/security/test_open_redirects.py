@@ -8,17 +8,16 @@ the check can fail). On top, every URL of the walk is asked with all these names
 external target, in case a view reads one nobody listed.
 """
 
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from tests.clients import client_for
 from tests.factories import PASSWORD
-from tests.test_isolation import _target
+from tests.test_isolation import ANONYMOUS, _target
 
 from .walk import client_as, page_requests
 
@@ -55,96 +54,140 @@ def _where(response) -> str | None:
     return response.get("Location") if response.status_code in (301, 302, 303, 307, 308) else None
 
 
-def _signed_in(user) -> Client:
-    return client_for(user)
+@dataclass(frozen=True)
+class Parameter:
+    """A parameter that chooses where a redirect leads, and how its form is sent."""
+
+    what: str
+    role: str  # who sends it
+    method: str
+    url: str
+    name: str  # the parameter
+    data: dict[str, object]  # the form's other fields
+    local: str | None  # a page of the site it must still lead to (None: it takes no target)
+
+    def ask(self, network, target: str, *, secure: bool = False):
+        client = client_as(network, self.role)
+        send = getattr(client, self.method)
+        return send(self.url, {**self.data, self.name: target}, secure=secure)
 
 
-def _asks(network, loan_pk: int, application_pk: int):
-    """(what, how to ask with a target, the local page it must still follow) per parameter."""
-    advisor, staff = network.advisor, network.staff
-    login = reverse("account_login")
+def _parameters(network, loan_pk: int, application_pk: int) -> list[Parameter]:
+    sign_in = {"login": network.advisor.email, "password": PASSWORD}
+    new_password = {
+        "oldpassword": PASSWORD,
+        "password1": "x" + PASSWORD,
+        "password2": "x" + PASSWORD,
+    }
+    contact = {
+        "from": "worklist",
+        f"contact-{loan_pk}-contacted_on": "03.02.2025",
+        f"contact-{loan_pk}-channel": "phone",
+        f"contact-{loan_pk}-note": "Rate besprochen",
+    }
+    english = {"language": "en"}
+    P = Parameter
     return [
-        (
-            "sign-in next",
-            lambda t: Client().post(
-                login, {"login": advisor.email, "password": PASSWORD, "next": t}
-            ),
-            "/loans/",
-        ),
-        (
+        P("sign-in next", ANONYMOUS, "post", reverse("account_login"), "next", sign_in, "/loans/"),
+        P(
             "sign-in page next, signed in",
-            lambda t: _signed_in(advisor).get(login, {"next": t}),
+            "advisor",
+            "get",
+            reverse("account_login"),
+            "next",
+            {},
             "/loans/",
         ),
-        (
+        P(
             "sign-out next",
-            lambda t: _signed_in(advisor).post(reverse("account_logout"), {"next": t}),
+            "advisor",
+            "post",
+            reverse("account_logout"),
+            "next",
+            {},
             "/accounts/password/reset/",
         ),
-        (
+        P(
             "language next, signed in",
-            lambda t: _signed_in(advisor).post(
-                reverse("language_set"), {"language": "en", "next": t}
-            ),
+            "advisor",
+            "post",
+            reverse("language_set"),
+            "next",
+            english,
             "/loans/",
         ),
-        (
+        P(
             "language next, anonymous",
-            lambda t: Client().post(reverse("language_set"), {"language": "en", "next": t}),
+            ANONYMOUS,
+            "post",
+            reverse("language_set"),
+            "next",
+            english,
             "/accounts/login/",
         ),
-        (
+        P(
             "admin sign-in next",
-            lambda t: _signed_in(staff).get(reverse("admin:login"), {"next": t}),
+            "staff",
+            "get",
+            reverse("admin:login"),
+            "next",
+            {},
             "/admin/credits/",
         ),
-        (
+        P(
             "admin sign-out next",
-            lambda t: _signed_in(staff).post(reverse("admin:logout"), {"next": t}),
+            "staff",
+            "post",
+            reverse("admin:logout"),
+            "next",
+            {},
             "/accounts/login/",
         ),
-        (
+        P(
             "reauthenticate next",
-            lambda t: _signed_in(advisor).post(
-                reverse("account_reauthenticate"), {"password": PASSWORD, "next": t}
-            ),
+            "advisor",
+            "post",
+            reverse("account_reauthenticate"),
+            "next",
+            {"password": PASSWORD},
             "/loans/",
         ),
-        (
+        P(
             "password change next",
-            lambda t: _signed_in(advisor).post(
-                reverse("account_change_password"),
-                {
-                    "oldpassword": PASSWORD,
-                    "password1": PASSWORD + "x",
-                    "password2": PASSWORD + "x",
-                    "next": t,
-                },
-            ),
+            "advisor",
+            "post",
+            reverse("account_change_password"),
+            "next",
+            new_password,
             "/loans/",
         ),
-        (
+        # It keeps a page number of the worklist only: no target of its own.
+        P(
             "contact quick form back",
-            lambda t: _signed_in(advisor).post(
-                reverse("contact_record", args=[loan_pk]),
-                {
-                    "from": "worklist",
-                    "back": t,
-                    f"contact-{loan_pk}-contacted_on": "03.02.2025",
-                    f"contact-{loan_pk}-channel": "phone",
-                    f"contact-{loan_pk}-note": "Rate besprochen",
-                },
-            ),
-            None,  # it keeps a page number only: no target of its own
+            "advisor",
+            "post",
+            reverse("contact_record", args=[loan_pk]),
+            "back",
+            contact,
+            None,
         ),
-        (
+        P(
             "application form goto",
-            lambda t: _signed_in(advisor).post(
-                reverse("application_edit", args=[application_pk, "business"]), {"goto": t}
-            ),
+            "advisor",
+            "post",
+            reverse("application_edit", args=[application_pk, "business"]),
+            "goto",
+            {},
             None,
         ),
     ]
+
+
+def _rolled_back(ask):
+    with transaction.atomic():
+        response = ask()
+        transaction.set_rollback(True)
+    return response
 
 
 def test_no_redirect_parameter_leads_to_another_site(network, settings, tmp_path, tally):
@@ -155,27 +198,23 @@ def test_no_redirect_parameter_leads_to_another_site(network, settings, tmp_path
     with scopes_disabled():
         own = _target(network.own_quarter, network.advisor)
     failures, asked = [], 0
-    asks = _asks(network, own.loan.pk, own.application.pk)
-    for what, ask, local in asks:
+    parameters = _parameters(network, own.loan.pk, own.application.pk)
+    for p in parameters:
         for target in EXTERNAL:
-            with transaction.atomic():
-                location = _where(ask(target))
-                transaction.set_rollback(True)
+            location = _where(_rolled_back(lambda p=p, target=target: p.ask(network, target)))
             asked += 1
-            if location is None and what not in SHOWS_A_PAGE_INSTEAD:
-                failures.append(f"{what} {target!r}: no redirect at all, nothing was checked")
+            if location is None and p.what not in SHOWS_A_PAGE_INSTEAD:
+                failures.append(f"{p.what} {target!r}: no redirect at all, nothing was checked")
             elif not _is_local(location):
-                failures.append(f"{what} {target!r}: -> {location}")
-        if local is not None:
-            with transaction.atomic():
-                location = _where(ask(local))
-                transaction.set_rollback(True)
-            if location is None or urlsplit(location).path != local:
-                failures.append(f"{what}: the local {local} was not followed ({location})")
+                failures.append(f"{p.what} {target!r}: -> {location}")
+        if p.local is not None:
+            location = _where(_rolled_back(lambda p=p: p.ask(network, p.local)))
+            if location is None or urlsplit(location).path != p.local:
+                failures.append(f"{p.what}: the local {p.local} was not followed ({location})")
     assert not failures, "\n".join(failures)
     tally(
         "open redirects: parameters",
-        f"{len(asks)} redirect parameters x {len(EXTERNAL)} external targets = {asked} "
+        f"{len(parameters)} redirect parameters x {len(EXTERNAL)} external targets = {asked} "
         "requests: 0 left the site; the local target followed where the parameter takes one",
     )
 
@@ -209,48 +248,34 @@ def test_no_url_of_the_walk_follows_a_redirect_parameter_outside(
     )
 
 
+# The `next` parameters a page served over HTTPS could step down with.
+HTTPS_NEXT = (
+    "sign-in next",
+    "sign-in page next, signed in",
+    "sign-out next",
+    "language next, signed in",
+    "admin sign-in next",
+)
+
+
 def test_on_an_https_site_no_next_steps_down_to_plain_http(network, settings, tally):
     """The site's own host over plain HTTP is another site to a man in the middle: a `next`
     on a page served over HTTPS may lead to https only (Django's own redirects check the same,
     `require_https`)."""
     settings.ACCOUNT_RATE_LIMITS = False
-    advisor, staff = network.advisor, network.staff
-    login, plain, secure = (
-        reverse("account_login"),
-        "http://testserver/loans/",
-        "https://testserver/loans/",
-    )
-    asks = {
-        "sign-in next": lambda t: Client().post(
-            login, {"login": advisor.email, "password": PASSWORD, "next": t}, secure=True
-        ),
-        "sign-in page next, signed in": lambda t: _signed_in(advisor).get(
-            login, {"next": t}, secure=True
-        ),
-        "sign-out next": lambda t: _signed_in(advisor).post(
-            reverse("account_logout"), {"next": t}, secure=True
-        ),
-        "language next": lambda t: _signed_in(advisor).post(
-            reverse("language_set"), {"language": "en", "next": t}, secure=True
-        ),
-        "admin sign-in next": lambda t: _signed_in(staff).get(
-            reverse("admin:login"), {"next": t.replace("/loans/", "/admin/")}, secure=True
-        ),
-    }
+    parameters = [p for p in _parameters(network, 0, 0) if p.what in HTTPS_NEXT]
     failures = []
-    for what, ask in asks.items():
-        down, kept = _where(ask(plain)), _where(ask(secure))
+    for p in parameters:
+        down = _where(p.ask(network, f"http://testserver{p.local}", secure=True))
+        kept = _where(p.ask(network, f"https://testserver{p.local}", secure=True))
         if down is None or urlsplit(down).scheme == "http":
-            failures.append(f"{what}: http -> {down}")
-        if (
-            kept is None
-            or urlsplit(kept).scheme == "http"
-            or not kept.endswith(("/loans/", "/admin/"))
-        ):
-            failures.append(f"{what}: the https target was not followed ({kept})")
+            failures.append(f"{p.what}: http -> {down}")
+        if kept != f"https://testserver{p.local}":
+            failures.append(f"{p.what}: the https target was not followed ({kept})")
     assert not failures, "\n".join(failures)
+    assert len(parameters) == len(HTTPS_NEXT)
     tally(
         "open redirects: HTTPS",
-        f"{len(asks)} next parameters on an HTTPS request: none leads to plain http of the own "
-        "host, the https address is followed",
+        f"{len(parameters)} next parameters on an HTTPS request: none leads to plain http of "
+        "the own host, the https address is followed",
     )

@@ -196,7 +196,7 @@ def test_stored_html_in_every_typed_field_stays_text_on_every_page_and_pdf(
         f"{len(fields)} typed text fields, {requests} page requests by 5 roles "
         f"({len({n for _r, n, _u in visits})} page kinds incl. the admin), {len(pdfs)} PDFs; "
         f"{pairs} field x page pairs shown, {pdf_pairs} of them in PDFs as literal text; "
-        f"0 raw; {len(pdf_spy.urls)} WeasyPrint fetches, 0 outside inline data; "
+        f"0 raw; WeasyPrint asked for {len(pdf_spy.urls)} URLs (its spy saw a control's); "
         f"never shown: {', '.join(never) or 'none'}",
     )
     # A check that finds nothing must have looked: the main texts are on the pages.

@@ -28,7 +28,7 @@ from credits.models import Application, ApplicationTransition, Loan
 from miqua.audit.models import AuditEntry
 from monitoring import contact_services
 from monitoring.models import MonthlyCheck
-from tests import factories
+from tests.committees.conftest import prepared_application
 from tests.conftest import Network
 from tests.test_isolation import (
     Target,
@@ -161,14 +161,7 @@ def build(network: Network) -> World:
 
 
 def _decided_ballot(network: Network) -> Ballot:
-    application = factories.ApplicationFactory(
-        quarter=network.own_quarter,
-        advisor=network.advisor,
-        status=Application.Status.PREPARED,
-        staff_assessment="Tragfähig.",
-        recommendation="Bewilligung.",
-    )
-    factories.GuaranteeFactory(application=application)
+    application = prepared_application(network)
     ballot = committee_services.ballot_open(
         committee=network.own_quarter.committees.get(),
         kind=Ballot.Kind.MEETING,
