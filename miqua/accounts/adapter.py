@@ -2,13 +2,16 @@ import datetime
 import math
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.core.internal import ratelimit
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import formats, timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 
 
@@ -39,6 +42,17 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # No public sign-up: the back office invites people (see accounts.services.user_invite).
         return False
+
+    def is_safe_url(self, url: str | None) -> bool:
+        """allauth's check (this site's hosts only), and on a page served over HTTPS no step
+        down to plain HTTP: the own host over http is another site to a man in the middle
+        (allauth leaves out Django's `require_https`, which the site's other redirects use)."""
+        if not url or not super().is_safe_url(url):
+            return False
+        host = urlsplit(url.strip()).netloc
+        return url_has_allowed_host_and_scheme(
+            url, allowed_hosts={host} if host else set(), require_https=context.request.is_secure()
+        )
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         """allauth's "Try again later" says when: at 14:35, in 12 minutes; and whether the

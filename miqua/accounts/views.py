@@ -113,7 +113,9 @@ def admin_login(request: HttpRequest, extra_context: object = None) -> HttpRespo
     """The admin has no login form of its own: everyone signs in through the one rate-limited
     login, and only the back office gets through to the admin."""
     next_url = request.GET.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = reverse("admin:index")
     if not request.user.is_authenticated:
         return redirect_to_login(next_url, login_url=reverse("account_login"))
