@@ -304,6 +304,8 @@ REQUESTS: dict[str, Request] = {
     "account_reset_password_from_key": Request(
         kwargs=lambda t: {"uidb36": "zz", "key": "not-a-key"}
     ),
+    # A guarantor's page.
+    "guarantor_detail": Request(kwargs=lambda t: {"pk": t.guarantee.guarantor_id}),
 }
 
 
@@ -420,6 +422,8 @@ PAGES: dict[str, tuple[Expected, Expected, Expected, Expected, Expected, Expecte
     # committee member sees one quarter of the city at most.
     "municipality_dashboard": (LOGIN,    404,         404,      200,         200,       200),
     "municipality_report":    (LOGIN,    404,         404,      200,         200,       200),
+    # A guarantor's page, as a borrower's.
+    "guarantor_detail":       (LOGIN,    200,         403,      403,         200,       200),
 }
 
 # allauth's pages answer every signed-in role alike. There is no public sign-up: the sign-up
@@ -495,6 +499,8 @@ PERSONAL_DATA = frozenset(
         "check_detail",
         "quality_measure_record",
         "quality_measure_close",
+        # A guarantor's page.
+        "guarantor_detail",
     }
 )
 # URLs whose arguments point at the network's objects, not a quarter's (a monthly check and
