@@ -13,8 +13,10 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 from pypdf import PdfReader
 
+from credits.models import Borrower
 from miqua.audit.models import AuditEntry
 from miqua.personal_data import BORROWER, GUARANTOR, holdings
+from miqua.privacy import access
 
 
 def _client(user) -> Client:
@@ -187,3 +189,16 @@ def test_the_guarantors_page_shows_what_they_stand_for_and_links_the_information
     # The application's guarantee list leads there.
     application = _client(network.advisor).get(reverse("application_detail", args=[rich.funded.pk]))
     assert page in application.content.decode()
+
+
+def test_stored_html_is_shown_as_text_in_the_pdf(network, rich):
+    with scopes_disabled():
+        Borrower.objects.filter(pk=rich.borrower.pk).update(
+            first_name="<script>alert(1)</script>", languages='<img src="x">'
+        )
+        borrower = Borrower.objects.get(pk=rich.borrower.pk)
+        html = access.report_html(access.access_report(kind=BORROWER, record=borrower))
+
+    assert "<script>" not in html
+    assert "<img" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
