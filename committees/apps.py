@@ -23,10 +23,12 @@ class CommitteesConfig(AppConfig):
         from miqua.accounts.models import Role
         from miqua.accounts.scoping import register_visible_quarters
         from miqua.audit import registry as audit_registry
+        from miqua.personal_data import register_personal_data
 
         from . import permissions  # (registers the rules)
         from .models import Ballot, BallotCase
         from .parts import COMMITTEE
+        from .personal_data import HOLDINGS
         from .selectors import member_quarter_ids
 
         audit_registry.register_action_labels(AUDIT_ACTIONS)
@@ -38,3 +40,5 @@ class CommitteesConfig(AppConfig):
         # credits does not import committees: the ballots show on the application's page
         # through its registry.
         register_application_part(COMMITTEE)
+        # What it holds about a borrower, for the GDPR duties (miqua.personal_data).
+        register_personal_data(holdings=HOLDINGS)

@@ -42,6 +42,7 @@ class CreditsConfig(AppConfig):
 
     def ready(self) -> None:
         from miqua.audit import registry as audit_registry
+        from miqua.personal_data import register_personal_data
         from quarters import registry
 
         from . import permissions  # noqa: F401  (registers the rules)
@@ -49,6 +50,7 @@ class CreditsConfig(AppConfig):
         from .fund_selectors import fund_capital_adjustments
         from .loan_selectors import fund_exposure_by_quarter
         from .models import Application, Loan
+        from .personal_data import HOLDINGS, PERSON, RULES
         from .views.servicing import SCHEDULE_VERSIONS_PANEL
 
         # The fund's exposure is the loans' business: the network adds it up through this.
@@ -58,3 +60,5 @@ class CreditsConfig(AppConfig):
         register_loan_panel(SCHEDULE_VERSIONS_PANEL)
         audit_registry.register_action_labels(AUDIT_ACTIONS)
         audit_registry.register_value_choices([Application.Status, Loan.Status])
+        # What it holds about a borrower, for the GDPR duties (miqua.personal_data).
+        register_personal_data(person=PERSON, holdings=HOLDINGS, rules=RULES)

@@ -190,7 +190,7 @@ class DecisionFacts:
 
     application: Application
     borrower: Borrower
-    age: int
+    age: int | None  # None: the date of birth was erased
     figures: ApplicationFigures
     earlier_loans: list[Loan]
     capacity: CapacityCheck | None
@@ -204,7 +204,7 @@ def decision_facts(
     return DecisionFacts(
         application=application,
         borrower=borrower,
-        age=age_on(borrower.date_of_birth, today),
+        age=age_on(borrower.date_of_birth, today) if borrower.date_of_birth else None,
         figures=application_figures(application=application),
         earlier_loans=list(earlier_loans(borrower=borrower, application=application)),
         capacity=capacity_check(application=application),

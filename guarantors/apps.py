@@ -25,9 +25,11 @@ class GuarantorsConfig(AppConfig):
             register_recovery_handler,
         )
         from miqua.audit import registry as audit_registry
+        from miqua.personal_data import register_personal_data
 
         from . import permissions  # noqa: F401  (registers the rules)
         from .parts import GUARANTEES
+        from .personal_data import HOLDINGS, PERSON, RULES
         from .services import claims_demand, claims_recover
         from .views import CLAIMS_PANEL
 
@@ -39,3 +41,5 @@ class GuarantorsConfig(AppConfig):
         register_default_handler(claims_demand)
         register_recovery_handler(claims_recover)
         register_loan_panel(CLAIMS_PANEL)
+        # What it holds about a guarantor (and a borrower), for the GDPR duties.
+        register_personal_data(person=PERSON, holdings=HOLDINGS, rules=RULES)

@@ -24,3 +24,7 @@ add_rule("guarantors.manage_guarantees", is_advisor & is_draft & may_change_appl
 # The claims of a defaulted loan's guarantors are kept by the back office, which declares the
 # default (credits.declare_default) and records what the guarantors pay.
 add_rule("guarantors.manage_claims", is_network_staff)
+
+# A guarantor's page: their personal data and what they stand for, for the advisors of their
+# quarter and the back office (as a borrower's page).
+add_rule("guarantors.view_guarantor", is_advisor | is_network_staff)

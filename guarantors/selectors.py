@@ -115,3 +115,21 @@ def claims_of(*, loan: Loan) -> list[GuarantorClaim]:
         .select_related("guarantee__guarantor", "demanded_by", "changed_by")
         .order_by("id")
     )
+
+
+def guarantees_of_guarantor(*, guarantor: Guarantor) -> list[Guarantee]:
+    """What a guarantor stands for, newest application first, with each application's borrower
+    and loan (the guarantor's page): one query."""
+    return list(
+        Guarantee.objects.filter(guarantor=guarantor)
+        .select_related("application__borrower", "application__loan")
+        .order_by("-application__created_at", "-pk")
+    )
+
+
+def claims_of_guarantor(*, guarantor: Guarantor) -> list[GuarantorClaim]:
+    return list(
+        GuarantorClaim.objects.filter(guarantee__guarantor=guarantor)
+        .select_related("loan")
+        .order_by("demanded_on", "pk")
+    )

@@ -10,4 +10,5 @@ urlpatterns = [
         name="guarantee_remove",
     ),
     path("claims/<int:pk>/", views.claim_update, name="claim_update"),
+    path("guarantors/<int:pk>/", views.guarantor_detail, name="guarantor_detail"),
 ]

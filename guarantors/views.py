@@ -10,19 +10,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from credits.extensions import LoanPanel
 from credits.models import Application, Loan
-from credits.views.access import application_for
+from credits.views.access import application_for, object_for
 from credits.views.detail import render_application_detail
 from credits.views.servicing import loan_url
 from miqua.forms import apply_validation_error
 from miqua.money import format_eur
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .forms import ClaimUpdateForm, GuaranteeForm
-from .models import Guarantee, GuarantorClaim
+from .models import Guarantee, Guarantor, GuarantorClaim
 
 
 def _application_for_guarantees(request: HttpRequest, pk: int) -> Application:
@@ -138,3 +138,26 @@ def claim_update(request: HttpRequest, pk: int) -> HttpResponse:
         {"claim": claim, "loan": claim.loan, "loan_url": loan_url(claim.loan), "form": form},
         status=status,
     )
+
+
+# --- A guarantor's page -----------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def guarantor_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person, the applications they stand for and the claims on them. Scoped first (a
+    foreign quarter's guarantor does not exist for the user: 404), then the right (403)."""
+    guarantor = object_for(
+        request,
+        Guarantor.objects.select_related("quarter__municipality"),
+        pk,
+        "guarantors.view_guarantor",
+    )
+    context: dict[str, Any] = {
+        "guarantor": guarantor,
+        "guarantees": selectors.guarantees_of_guarantor(guarantor=guarantor),
+        "claims": selectors.claims_of_guarantor(guarantor=guarantor),
+    }
+    extensions.add_guarantor_panels(context, request, guarantor)
+    return render(request, "guarantors/guarantor_detail.html", context)

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "committees",
     "guarantors",
     "monitoring",
+    # The GDPR duties (Art. 15 information, Art. 17 erasure): on top of the domain apps.
+    "miqua.privacy",
     # The project package on top of the apps: the management commands that join them.
     "miqua.apps.MiquaConfig",
 ]
@@ -188,6 +190,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "monitoring.tasks.run_monthly_checks",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Art. 17 GDPR: erase the personal data whose periods ended (every night; a person once).
+    "gdpr-erasures": {
+        "task": "miqua.privacy.tasks.run_erasures",
+        "schedule": crontab(hour=3, minute=0),
+    },
 }
 # The heartbeat of each queue's worker, sent to that queue; a missed one is dropped, not
 # piled up behind a stopped worker.
@@ -202,6 +209,11 @@ CELERY_BEAT_SCHEDULE.update(
         for queue in CELERY_TASK_QUEUES
     }
 )
+# Art. 17 GDPR: the personal data of an application that never became a loan are erased this
+# many months after its end (rejected, withdrawn, lapsed); those of a loan this many years after
+# it closed (the retention of the commercial and tax codes, HGB § 257, AO § 147).
+MIQUA_ERASE_UNFUNDED_MONTHS = env.int("MIQUA_ERASE_UNFUNDED_MONTHS", default=6)
+MIQUA_RETENTION_YEARS = env.int("MIQUA_RETENTION_YEARS", default=10)
 # Above this share of disrupted loans (percent) a month requires quality measures.
 MIQUA_DISRUPTION_STANDARD_PERCENT = Decimal("10.00")
 # The microfinancier carries the loans outside the quarters itself, up to this share (percent)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("guarantors.urls")),
     path("", include("committees.urls")),
     path("", include("monitoring.urls")),
+    path("", include("miqua.privacy.urls")),
     path("", include("miqua.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("api/", include("miqua.api.urls")),

@@ -28,3 +28,9 @@ class MonitoringConfig(AppConfig):
         from .history_panel import HISTORY_PANEL
 
         register_loan_panel(HISTORY_PANEL)
+        # What it holds about a borrower, for the GDPR duties (miqua.personal_data).
+        from miqua.personal_data import register_personal_data
+
+        from .personal_data import HOLDINGS as PERSONAL_DATA
+
+        register_personal_data(holdings=PERSONAL_DATA)

@@ -304,6 +304,12 @@ REQUESTS: dict[str, Request] = {
     "account_reset_password_from_key": Request(
         kwargs=lambda t: {"uidb36": "zz", "key": "not-a-key"}
     ),
+    # A guarantor's page, and the GDPR information about a borrower or a guarantor.
+    "guarantor_detail": Request(kwargs=lambda t: {"pk": t.guarantee.guarantor_id}),
+    "borrower_access_json": Request(kwargs=_borrower),
+    "borrower_access_pdf": Request(kwargs=_borrower),
+    "guarantor_access_json": Request(kwargs=lambda t: {"pk": t.guarantee.guarantor_id}),
+    "guarantor_access_pdf": Request(kwargs=lambda t: {"pk": t.guarantee.guarantor_id}),
 }
 
 
@@ -422,6 +428,13 @@ PAGES: dict[str, tuple[Expected, Expected, Expected, Expected, Expected, Expecte
     "municipality_report":    (LOGIN,    404,         404,      200,         200,       200),
     # For the containers and monitors: open to all, no personal data (tests/ops/test_health.py).
     "health":                 (200,      200,         200,      200,         200,       200),
+    # A guarantor's page, as a borrower's; the GDPR duties are the back office's.
+    "guarantor_detail":       (LOGIN,    200,         403,      403,         200,       200),
+    "borrower_access_json":   (LOGIN,    403,         403,      403,         200,       200),
+    "borrower_access_pdf":    (LOGIN,    403,         403,      403,         200,       200),
+    "guarantor_access_json":  (LOGIN,    403,         403,      403,         200,       200),
+    "guarantor_access_pdf":   (LOGIN,    403,         403,      403,         200,       200),
+    "erasure_list":           (LOGIN,    403,         403,      403,         200,       200),
 }
 
 # allauth's pages answer every signed-in role alike. There is no public sign-up: the sign-up
@@ -497,6 +510,13 @@ PERSONAL_DATA = frozenset(
         "check_detail",
         "quality_measure_record",
         "quality_measure_close",
+        # A guarantor's page and the GDPR duties.
+        "guarantor_detail",
+        "borrower_access_json",
+        "borrower_access_pdf",
+        "guarantor_access_json",
+        "guarantor_access_pdf",
+        "erasure_list",
     }
 )
 # URLs whose arguments point at the network's objects, not a quarter's (a monthly check and
@@ -765,6 +785,8 @@ LOAN_URLS = (
     # The loan's borrower, outside the quarters too.
     "borrower_detail",
     "borrower_contact_record",
+    "borrower_access_json",
+    "borrower_access_pdf",
 )
 
 

@@ -41,7 +41,16 @@ S = Application.Status
 
 # The app labels of the project's rules; a rule of any other label fails
 # test_every_rule_belongs_to_an_app_checked_here, so that none escapes this file.
-OUR_APPS = {"accounts", "audit", "quarters", "credits", "guarantors", "committees", "monitoring"}
+OUR_APPS = {
+    "accounts",
+    "audit",
+    "quarters",
+    "credits",
+    "guarantors",
+    "committees",
+    "monitoring",
+    "privacy",
+}
 NON_STAFF = ("advisor", "committee_member", "municipality_viewer")
 
 

@@ -135,7 +135,9 @@ class Borrower(PersonDetails):
         blank=True,
         help_text=_("Empty: outside the quarters."),
     )
-    date_of_birth = models.DateField(_("date of birth"))
+    # Required when recorded (the forms and the API ask for it); empty only once the person's
+    # data was erased (Art. 17 GDPR, miqua.personal_data).
+    date_of_birth = models.DateField(_("date of birth"), null=True)
     languages = models.CharField(
         _("languages spoken"), max_length=200, blank=True, help_text=_("e.g. Deutsch, Türkisch")
     )

@@ -18,6 +18,8 @@ class BorrowerInput(serializers.ModelSerializer):
     class Meta:
         model = Borrower
         fields = list(BORROWER_FIELDS)
+        # Empty in the database only after an erasure (Art. 17): a person recorded gives it.
+        extra_kwargs = {"date_of_birth": {"required": True, "allow_null": False}}
 
 
 class ApplicationChangeInput(serializers.ModelSerializer):
