@@ -331,7 +331,22 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # The services' ValidationError (Django's) answers 400 with its messages.
     "EXCEPTION_HANDLER": "miqua.api.exceptions.exception_handler",
+    # Requests per user (token or session) and per address for the anonymous, counted in the
+    # cache (Redis in production, shared by every process): MIQUA_API_RATE_USER/_ANON below.
+    # DRF counts after the permission check, so today's endpoints answer the anonymous 401
+    # before any count; theirs guards an endpoint opened to them one day.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "miqua.api.throttling.UserRateThrottle",
+        "miqua.api.throttling.AnonRateThrottle",
+    ],
+    # The client's address behind the proxy: DRF reads X-Forwarded-For only this far (without
+    # it, DRF would take the whole header, which a client can write itself).
+    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
 }
+# DRF's rates ("600/min"): generous for a script that walks the lists page by page, a wall for
+# one that loops.
+MIQUA_API_RATE_USER = env.str("MIQUA_API_RATE_USER", default="600/min")
+MIQUA_API_RATE_ANON = env.str("MIQUA_API_RATE_ANON", default="60/min")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "MIQUA API",
