@@ -15,6 +15,7 @@ class AccountsConfig(AppConfig):
         from miqua.audit import registry as audit_registry
 
         from . import (
+            checks,  # noqa: F401  (registers the deploy checks)
             middleware,
             permissions,  # noqa: F401  (registers the rules)
             services,
