@@ -305,3 +305,21 @@ def test_a_security_key_is_its_owners_alone(network):
             client.post(reverse(name, kwargs={"pk": others.pk}), {"name": "x"}).status_code == 404
         )
     assert Authenticator.objects.get(pk=others.pk).data["name"] == "Fremd"
+
+
+def test_with_a_factor_a_change_is_confirmed_with_a_code(network):
+    secret, _codes = with_authenticator_app(network.advisor)
+    client = Client()
+    client.force_login(network.advisor)
+
+    confirm = client.get(reverse("mfa_generate_recovery_codes"))["Location"]
+    page = client.get(reverse("mfa_reauthenticate") + "?next=/accounts/2fa/recovery-codes/")
+    assert "Bestätigen Sie, dass Sie es sind" in page.content.decode()
+    assert confirm.startswith(reverse("account_reauthenticate"))
+    response = client.post(
+        reverse("mfa_reauthenticate"),
+        {"code": totp_code(secret), "next": reverse("mfa_generate_recovery_codes")},
+    )
+
+    assert response["Location"] == reverse("mfa_generate_recovery_codes")
+    assert client.get(response["Location"]).status_code == 200
