@@ -1,6 +1,7 @@
 """A member of staff without a second factor, where one is required, is taken from the sign-in
 to the setup of the authenticator app, sets it up in the real page (the QR code's key typed into
-"the app", here allauth's own code computation) and gets the recovery codes, then MIQUA."""
+"the app", here allauth's own code computation) and gets the recovery codes, then MIQUA. A
+security key is added and signs in, in Chromium's virtual authenticator."""
 
 import re
 import time
@@ -63,3 +64,49 @@ def test_staff_set_up_the_authenticator_app_before_any_page(
         path=str(settings.BASE_DIR / "test-results" / "second-factor.png"), full_page=True
     )
     assert errors == []
+
+
+def test_a_security_key_is_added_and_then_signs_in(transactional_db, live_server, page):
+    """Chromium's virtual authenticator stands in for the key (WebAuthn needs a secure context:
+    the live server's http://localhost is one)."""
+    factories.UserFactory(role=Role.ADVISOR, email="ann@miqua.example", full_name="Ann Berg")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("WebAuthn.enable")
+    cdp.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+
+    def sign_in() -> None:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label(re.compile("E-Mail", re.I)).fill("ann@miqua.example")
+        page.get_by_label(re.compile("Passwort", re.I)).fill(factories.PASSWORD)
+        page.get_by_role("button", name=re.compile("Anmelden")).click()
+
+    sign_in()
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(f"{live_server.url}/accounts/2fa/webauthn/add/")
+    page.get_by_label(re.compile("Passwort", re.I)).fill(factories.PASSWORD)
+    page.get_by_role("button", name=re.compile("Bestätigen")).click()
+    page.wait_for_url(f"{live_server.url}/accounts/2fa/webauthn/add/")
+    page.get_by_role("button", name="Hinzufügen").click()
+    # The first factor brings the recovery codes.
+    page.wait_for_url(f"{live_server.url}/accounts/2fa/recovery-codes/")
+    page.goto(f"{live_server.url}/accounts/2fa/")
+    assert page.get_by_text("1 Sicherheitsschlüssel hinzugefügt.").is_visible()
+
+    page.get_by_role("button", name="Abmelden").click()
+    sign_in()
+    page.wait_for_url(f"{live_server.url}/accounts/2fa/authenticate/")
+    page.get_by_role("button", name="Sicherheitsschlüssel verwenden").click()
+    page.wait_for_url(f"{live_server.url}/")
+    assert page.locator(".user-menu .name").inner_text() == "Ann Berg"
