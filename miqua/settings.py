@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "django.forms",
     "allauth",
     "allauth.account",
+    # The second factor: an authenticator app (TOTP), recovery codes, security keys (WebAuthn).
+    "allauth.mfa",
     "rules",
     "django_htmx",
     "rest_framework",
@@ -86,6 +88,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Staff: signed out after idle minutes, and no page before their second factor is set up.
+    # After the messages (they say why) and htmx (a fragment request is told to reload).
+    "miqua.accounts.middleware.StaffIdleTimeoutMiddleware",
+    "miqua.accounts.middleware.SecondFactorRequiredMiddleware",
 ]
 
 if not DEBUG:
@@ -274,6 +280,27 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "5/15m/key,30/m/ip,300/h/ip", "login": "6
 # 0 (the default) trusts no such header: only set it when a proxy in front sets it.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 
+# --- Second factor and idle sessions ----------------------------------------------------------
+# allauth's MFA: an authenticator app (TOTP) with recovery codes, and security keys (WebAuthn)
+# where the browser offers them (https, or http://localhost). Signing in with a passkey alone
+# stays off: a key is the second factor after the password, not a door of its own beside the
+# one rate-limited sign-in form.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TOTP_ISSUER = "MIQUA"
+# allauth refuses a second factor while one of the account's addresses is unverified, against
+# someone who signs up with another's address and then locks the owner out with a factor of
+# their own. There is no sign-up here: the back office creates every account. Refusing would
+# trap staff in front of the setup page they must pass.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Staff and administrators see no page before they have set up a second factor: by default
+# wherever DEBUG is off (production). Users marked `mfa_exempt` (seed_demo's logins and the
+# load benchmark's) sign in with the password alone.
+MIQUA_MFA_REQUIRED = env.bool("MIQUA_MFA_REQUIRED", default=not DEBUG)
+# Staff sessions end after this many minutes without a request (0: never). Other roles keep
+# SESSION_COOKIE_AGE.
+MIQUA_STAFF_IDLE_MINUTES = env.int("MIQUA_STAFF_IDLE_MINUTES", default=30)
+
 # --- Mail -------------------------------------------------------------------------------------
 # EMAIL_URL, e.g. smtp+tls://user:password@mail.example.org:587, switches to SMTP.
 if env.str("EMAIL_URL", default=""):
@@ -415,7 +442,22 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # The services' ValidationError (Django's) answers 400 with its messages.
     "EXCEPTION_HANDLER": "miqua.api.exceptions.exception_handler",
+    # Requests per user (token or session) and per address for the anonymous, counted in the
+    # cache (Redis in production, shared by every process): MIQUA_API_RATE_USER/_ANON below.
+    # DRF counts after the permission check, so today's endpoints answer the anonymous 401
+    # before any count; theirs guards an endpoint opened to them one day.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "miqua.api.throttling.UserRateThrottle",
+        "miqua.api.throttling.AnonRateThrottle",
+    ],
+    # The client's address behind the proxy: DRF reads X-Forwarded-For only this far (without
+    # it, DRF would take the whole header, which a client can write itself).
+    "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
 }
+# DRF's rates ("600/min"): generous for a script that walks the lists page by page, a wall for
+# one that loops.
+MIQUA_API_RATE_USER = env.str("MIQUA_API_RATE_USER", default="600/min")
+MIQUA_API_RATE_ANON = env.str("MIQUA_API_RATE_ANON", default="60/min")
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "MIQUA API",

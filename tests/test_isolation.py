@@ -18,6 +18,7 @@ from urllib.parse import quote, urlencode
 
 import pytest
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -310,7 +311,23 @@ REQUESTS: dict[str, Request] = {
     "borrower_access_pdf": Request(kwargs=_borrower),
     "guarantor_access_json": Request(kwargs=lambda t: {"pk": t.guarantee.guarantor_id}),
     "guarantor_access_pdf": Request(kwargs=lambda t: {"pk": t.guarantee.guarantor_id}),
+    # The second factor: a security key of a person outside the walk.
+    "mfa_remove_webauthn": Request(kwargs=lambda t: _security_key()),
+    "mfa_edit_webauthn": Request(kwargs=lambda t: _security_key()),
 }
+
+
+def _security_key() -> dict[str, object]:
+    """Someone else's security key (the keys are their owner's alone: allauth finds them by the
+    user who asks). Made once on first use, outside the rolled-back request."""
+    with scopes_disabled():
+        owner = User.objects.filter(email="keyholder@miqua.example").first()
+        if owner is None:
+            owner = factories.UserFactory(email="keyholder@miqua.example", role=Role.STAFF)
+            Authenticator.objects.create(
+                user=owner, type=Authenticator.Type.WEBAUTHN, data={"name": "Schlüssel"}
+            )
+        return {"pk": Authenticator.objects.get(user=owner).pk}
 
 
 @dataclass(frozen=True)
@@ -342,6 +359,18 @@ CONTACTS = Redirect(lambda t: reverse("borrower_detail", kwargs=_borrower(t)) + 
 VERSIONS = Redirect(lambda t: _loan_url(_servicing_loans(t)[0]) + "#schedule-versions")
 SETTINGS = Redirect(lambda t: reverse("check_list") + "#settings")
 MEASURES = Redirect(lambda t: reverse("check_detail", kwargs=_check(t)) + "#measures")
+AGAIN = Redirect(lambda t: reverse("account_reauthenticate"))  # the password, once more
+
+
+def _first(step: str, name: str, kwargs: Callable[[], dict[str, object]] | None = None) -> Redirect:
+    """A 302 to `step` (the sign-in, or the password once more before a change of the second
+    factor), which comes back to the page `name` afterwards."""
+
+    def to(target: Target) -> str:
+        url = reverse(name, kwargs=kwargs() if kwargs else {})
+        return f"{reverse(step)}?{urlencode({'next': url})}"
+
+    return Redirect(to)
 
 
 def _loan_url(loan: object) -> str:
@@ -456,6 +485,33 @@ ACCOUNT_PAGES: dict[str, tuple[Expected, Expected]] = {
     "account_reset_password_from_key":      (200,       200),
     "account_reset_password_from_key_done": (200,       200),
     "account_reset_password_done":          (200,       200),
+    # The second factor (allauth's MFA, /accounts/2fa/): each person's own. Every change asks
+    # for the password once more (the walk's sessions are signed in without it); nobody has a
+    # factor here, so there is nothing to switch off or show, and another person's key is not
+    # found (tests/accounts/test_second_factor.py, once the password is confirmed).
+    "mfa_index":                            (LOGIN,     200),
+    "mfa_authenticate":                     (SIGN_IN,   HOME),
+    "mfa_reauthenticate":                   (LOGIN,     AGAIN),
+    "mfa_activate_totp":                    (_first("account_login", "mfa_activate_totp"),
+                                             _first("account_reauthenticate", "mfa_activate_totp")),
+    "mfa_deactivate_totp":                  (LOGIN,     404),
+    "mfa_view_recovery_codes":              (LOGIN,     404),
+    "mfa_generate_recovery_codes":          (_first("account_login", "mfa_generate_recovery_codes"),
+                                             _first("account_reauthenticate",
+                                                    "mfa_generate_recovery_codes")),
+    "mfa_download_recovery_codes":          (LOGIN,     404),
+    "mfa_list_webauthn":                    (LOGIN,     200),
+    "mfa_add_webauthn":                     (_first("account_login", "mfa_add_webauthn"),
+                                             _first("account_reauthenticate", "mfa_add_webauthn")),
+    "mfa_reauthenticate_webauthn":          (LOGIN,     AGAIN),
+    "mfa_remove_webauthn":                  (_first("account_login", "mfa_remove_webauthn",
+                                                    _security_key),
+                                             _first("account_reauthenticate",
+                                                    "mfa_remove_webauthn", _security_key)),
+    "mfa_edit_webauthn":                    (_first("account_login", "mfa_edit_webauthn",
+                                                    _security_key),
+                                             _first("account_reauthenticate",
+                                                    "mfa_edit_webauthn", _security_key)),
 }
 # fmt: on
 
@@ -908,6 +964,12 @@ ADMIN_BACK_OFFICE: dict[str, tuple[Expected, Expected]] = {
     "committees_committee_history":         (200,         200),
     "committees_committee_delete":          (200,         200),  # staff may delete a committee
     "committees_committee_change":          (200,         200),
+    # People's second factors: the administrator sees whose and removes a lost one.
+    "mfa_authenticator_changelist":         (403,         200),
+    "mfa_authenticator_add":                (403,         403),
+    "mfa_authenticator_history":            (403,         200),
+    "mfa_authenticator_delete":             (403,         200),
+    "mfa_authenticator_change":             (403,         200),  # read-only, without the secret
 }
 # fmt: on
 
@@ -943,6 +1005,9 @@ def _admin_urls(network: Network) -> dict[str, str]:
             "quarters_organisation": Organisation.objects.first().pk,
             "account_emailaddress": EmailAddress.objects.create(
                 user=network.advisor, email=network.advisor.email
+            ).pk,
+            "mfa_authenticator": Authenticator.objects.create(
+                user=network.advisor, type=Authenticator.Type.TOTP, data={"secret": "X"}
             ).pk,
         }
     urls = {}

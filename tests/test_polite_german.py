@@ -35,9 +35,18 @@ DJANGO_DIR = Path(django.__file__).parent
 ALLAUTH_DIR = Path(allauth.__file__).parent
 OUR_DIR = Path(__file__).resolve().parent.parent / "miqua" / "locale"
 
-# allauth's parts that MIQUA installs (allauth.account); the social, MFA, IdP and headless
-# parts are not installed, so their messages cannot be shown.
-ALLAUTH_PARTS = ("account/", "core/", "templates/account/", "templates/allauth/")
+# allauth's parts that MIQUA installs (allauth.account, allauth.mfa); the social, IdP and
+# headless parts are not installed, so their messages cannot be shown. The MFA pages are our own
+# templates (templates/mfa/): of allauth's, only its messages and the WebAuthn scripts' note show.
+ALLAUTH_PARTS = (
+    "account/",
+    "core/",
+    "mfa/",
+    "templates/account/",
+    "templates/allauth/",
+    "templates/mfa/messages/",
+    "templates/mfa/webauthn/snippets/",
+)
 
 
 def _catalogue(path: Path) -> list[polib.POEntry]:

@@ -78,6 +78,16 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The demo's and the load benchmark's logins, whose password is public or shared: they
+    # must work with the password alone wherever a second factor is otherwise required.
+    mfa_exempt = models.BooleanField(
+        _("no second factor required"),
+        default=False,
+        help_text=_(
+            "Only for demo and test accounts: signs in with the password alone even where "
+            "the role requires a second factor."
+        ),
+    )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
 
     objects = UserManager()
@@ -112,6 +122,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_network_staff(self) -> bool:
         return self.role in NETWORK_ROLES
+
+    @property
+    def second_factor_required(self) -> bool:
+        """Staff and administrators may open no page before they have set up a second factor,
+        where MIQUA_MFA_REQUIRED is on (production by default). Other roles may set one up."""
+        return settings.MIQUA_MFA_REQUIRED and self.is_network_staff and not self.mfa_exempt
 
     def has_perm(self, perm: str, obj: object = None) -> bool:
         """The project's own permissions are role rules (django-rules) and hold for everyone,

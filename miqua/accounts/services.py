@@ -4,6 +4,7 @@ from collections.abc import Iterable
 
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -129,3 +130,60 @@ def user_set_language(*, user: User, language: str) -> None:
     if user.language != language:
         user.language = language
         user.save(update_fields=["language"])
+
+
+# --- The second factor -------------------------------------------------------------------------
+# allauth's MFA pages are the services by which people add and remove their own factors; its
+# signals (connected in apps.py) leave the audit entries. An administrator removes a lost one in
+# the admin, through `second_factor_remove`.
+
+
+def second_factor_audit(
+    *, user: User, authenticator: Authenticator, change: str, actor: User | None = None
+) -> None:
+    """One audit entry on the user: a factor of `authenticator.type` was added, removed or
+    (recovery codes) renewed. The factor's secret is never part of it."""
+    audit_record(
+        actor=actor or user,
+        action=f"user.second_factor_{change}",
+        obj=user,
+        changes={"factor": authenticator.type},
+    )
+
+
+@transaction.atomic
+def second_factor_remove(*, authenticator: Authenticator, actor: User) -> None:
+    """Remove a person's lost factor (a phone gone, a key broken); with their last one, their
+    recovery codes go too. Where their role requires a second factor, they set up a new one at
+    their next page."""
+    if not actor.is_superuser:
+        raise PermissionDenied
+    user = authenticator.user
+    deleted, _counts = Authenticator.objects.filter(pk=authenticator.pk).delete()
+    if not deleted:
+        return  # gone already, with the owner's last factor removed just before
+    removed = [authenticator]
+    others = Authenticator.objects.filter(user_id=user.pk)
+    if not others.exclude(type=Authenticator.Type.RECOVERY_CODES).exists():
+        removed += list(others)
+        others.delete()
+    for factor in removed:
+        second_factor_audit(user=user, authenticator=factor, change="removed", actor=actor)
+
+
+def on_authenticator_added(
+    sender: object, user: User, authenticator: Authenticator, **kw: object
+) -> None:
+    second_factor_audit(user=user, authenticator=authenticator, change="added")
+
+
+def on_authenticator_removed(
+    sender: object, user: User, authenticator: Authenticator, **kw: object
+) -> None:
+    second_factor_audit(user=user, authenticator=authenticator, change="removed")
+
+
+def on_authenticator_reset(
+    sender: object, user: User, authenticator: Authenticator, **kw: object
+) -> None:
+    second_factor_audit(user=user, authenticator=authenticator, change="renewed")

@@ -18,6 +18,15 @@ from tests import factories
 D = Decimal
 
 
+@pytest.fixture(autouse=True)
+def _api_rate_limits_out_of_the_way(settings):
+    """The walks of tests/api make hundreds of requests as one user (schemathesis with more
+    examples, thousands): the rate limit would answer 429 instead of what they check.
+    test_throttling.py sets the small limits it holds the API to."""
+    settings.MIQUA_API_RATE_USER = "1000000/min"
+    settings.MIQUA_API_RATE_ANON = "1000000/min"
+
+
 @pytest.fixture
 def loans(network):
     """A repaid loan in the advisor's quarter and one in the foreign quarter."""

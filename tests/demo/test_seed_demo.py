@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth import authenticate
+from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 from pypdf import PdfReader
@@ -340,6 +341,19 @@ def test_seed_demo_users_log_in_with_the_demo_password(email):
     assert user is not None
     assert user.email == email
     assert authenticate(email=email, password="wrong-password") is None
+
+
+@pytest.mark.parametrize("email", ["admin@miqua.example", "staff@kiz.example"])
+def test_seed_demo_staff_sign_in_with_the_password_alone_where_staff_need_a_second_factor(
+    email, settings, client
+):
+    settings.MIQUA_MFA_REQUIRED = True
+
+    client.post(reverse("account_login"), {"login": email, "password": "miqua-demo"})
+
+    assert client.get("/loans/").status_code == 200
+    with scopes_disabled():
+        assert all(User.objects.values_list("mfa_exempt", flat=True))
 
 
 def test_seed_demo_users_see_what_their_role_promises():

@@ -93,20 +93,38 @@ def test_every_page_and_admin_url_that_takes_a_post_refuses_it_without_the_token
     )
 
 
+# Pages whose reading is itself recorded: the information about a person (Art. 15 GDPR).
+ACCESS_LOGGED = {
+    "borrower_access_json",
+    "borrower_access_pdf",
+    "guarantor_access_json",
+    "guarantor_access_pdf",
+}
+
+
 def test_no_page_writes_on_a_get(network, settings, tmp_path, tally):
     """A GET changes nothing: a link or an image on another site cannot act for the user."""
     settings.MEDIA_ROOT = tmp_path
     with scopes_disabled():
         own = _target(network.own_quarter, network.advisor)
     requests = page_requests(own)  # builds the walk's objects (a loan's proposal, a check ...)
-    before = _row_counts()
-    asked = 0
+    asked, logged = 0, 0
     for request in requests:
+        before = _row_counts()
         _client(network, request.role, enforce=True).get(request.url)
         asked += 1
-    changed = {k: (before[k], v) for k, v in _row_counts().items() if before[k] != v}
-    assert changed == {}
-    tally("CSRF: GET", f"{asked} pages read by a role that may use them: no row written")
+        changed = {k: (before[k], v) for k, v in _row_counts().items() if before[k] != v}
+        if request.name in ACCESS_LOGGED and changed == {
+            "audit.AuditEntry": (before["audit.AuditEntry"], before["audit.AuditEntry"] + 1)
+        }:
+            logged += 1  # the information under Art. 15 given out: recorded, nothing else
+            continue
+        assert changed == {}, request.url
+    tally(
+        "CSRF: GET",
+        f"{asked} pages read by a role that may use them: no row written, but the audit "
+        f"entry of the {logged} downloads of the GDPR information",
+    )
 
 
 def _api_urls(network) -> list[str]:
