@@ -51,6 +51,8 @@ NOT_TYPED: dict[str, str] = {
     "audit.AuditEntry.action": "a code name written by the service",
     "audit.AuditEntry.object_type": "the model's label, written by the service",
     "audit.AuditEntry.object_id": "a primary key, written by the service",
+    "audit.AuditEntry.previous_hash": "a SHA-256 in hex, written by the audit service",
+    "audit.AuditEntry.entry_hash": "a SHA-256 in hex, written by the audit service",
     "credits.ApplicationDocument.content_type": "the type sniffed from the content",
     "credits.BankStatement.sha256": "the file's hash",
 }
