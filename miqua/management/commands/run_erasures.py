@@ -2,13 +2,12 @@
 `--as-of YYYY-MM-DD` for the day to count from (default: today), `--dry-run` to list who is
 due without erasing anyone."""
 
-import datetime
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from miqua.command_args import iso_date
 from miqua.privacy import selectors, services
 
 
@@ -20,7 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="List who is due; erase nobody.")
 
     def handle(self, *args: object, **options: object) -> None:
-        today = self._date(str(options["as_of"])) if options["as_of"] else timezone.localdate()
+        today = iso_date(str(options["as_of"])) if options["as_of"] else timezone.localdate()
         if options["dry_run"]:
             with scopes_disabled():
                 due = selectors.upcoming_erasures(today=today, days=0, limit=None).rows
@@ -35,12 +34,3 @@ class Command(BaseCommand):
         for erasure in erasures:
             self.stdout.write(f"{erasure.pseudonym}: {erasure.reason_label}")
         self.stdout.write(_("Persons erased: %(count)d.") % {"count": len(erasures)})
-
-    def _date(self, value: str) -> datetime.date:
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError as error:
-            raise CommandError(
-                _("%(value)s is not a date; please give it as YYYY-MM-DD, e.g. 2025-03-15.")
-                % {"value": repr(value)}
-            ) from error

@@ -2,14 +2,13 @@
 15th not yet checked up to today. The newest month checked is mailed to the advisors and staff
 (once per month), unless `--no-mail`."""
 
-import datetime
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
+from miqua.command_args import iso_date
 from monitoring import mail_services, selectors, services
 from monitoring.models import MonthlyCheck
 
@@ -26,7 +25,7 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         with scopes_disabled():
             if options["as_of"]:
-                as_of = self._date(str(options["as_of"]))
+                as_of = iso_date(str(options["as_of"]))
                 already = MonthlyCheck.objects.filter(
                     as_of=as_of, status=MonthlyCheck.Status.DONE
                 ).exists()
@@ -60,15 +59,6 @@ class Command(BaseCommand):
     def _report_mails(self, sent: int, options: dict[str, object]) -> None:
         if int(str(options.get("verbosity", 1))) > 1:
             self.stdout.write(_("Mails sent: %(count)d.") % {"count": sent})
-
-    def _date(self, value: str) -> datetime.date:
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError as error:
-            raise CommandError(
-                _("%(value)s is not a date; please give it as YYYY-MM-DD, e.g. 2025-03-15.")
-                % {"value": repr(value)}
-            ) from error
 
     def _print(self, check: MonthlyCheck) -> None:
         self.stdout.write(
