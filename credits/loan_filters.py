@@ -16,11 +16,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from miqua.audit.read_cache import cached_read
 from miqua.forms import QuickSelect
-from quarters.models import Quarter
 
-from .filters import borrowers_named
+from .filters import borrowers_named, quarter_choices
 from .loan_selectors import loans_in_arrears
 from .models import Loan
 
@@ -45,11 +43,6 @@ def search(queryset: QuerySet[Loan], text: str) -> QuerySet[Loan]:
     if text.isdigit():
         condition |= Q(application_id=int(text))
     return queryset.filter(condition | names)
-
-
-def _quarter_choices() -> list[tuple[str, str]]:
-    quarters = Quarter.objects.select_related("municipality").order_by("municipality__name", "name")
-    return [(str(q.pk), f"{q.name} ({q.municipality.name})") for q in quarters]
 
 
 class LoanFilter(django_filters.FilterSet):
@@ -83,10 +76,7 @@ class LoanFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.today = today or timezone.localdate()
         user = getattr(self.request, "user", None)
-        # The scope's quarters, read once per scope and change (the back office's 600).
-        choices: list[tuple[str, Any]] = list(
-            cached_read("loan-filter-quarters", _quarter_choices, day=self.today)
-        )
+        choices: list[tuple[str, Any]] = list(quarter_choices(day=self.today))
         if user is not None and user.has_perm("credits.record_loan_outside"):
             choices.append((OUTSIDE, _("outside the quarters")))
         self.filters["quarter"].extra["choices"] = choices

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from miqua.audit.read_cache import KeptPage, cached_read
 from miqua.csv_export import Column, csv_response, labels, rows_of, wants_csv
-from quarters.models import Quarter
 
 from .. import selectors
 from ..filters import ALL, ApplicationFilter
@@ -82,14 +82,30 @@ def _columns() -> list[Column[Application]]:
     ]
 
 
+@dataclass(frozen=True)
+class _ListFigures:
+    page: KeptPage
+    counts: dict[str, int]
+    has_any: bool
+
+
+def _list_figures(filterset: ApplicationFilter, page_number: str | None) -> _ListFigures:
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(page_number)
+    return _ListFigures(
+        page=KeptPage.of(page),
+        counts=selectors.status_counts(applications=filterset.without_status()),
+        has_any=page.paginator.count > 0 or Application.objects.exists(),
+    )
+
+
 @login_required
 def application_list(request: HttpRequest) -> HttpResponse:
     if not request.user.has_perm("credits.view_application"):
         raise PermissionDenied
-    several_quarters = Quarter.objects.count() > 1
     filterset = ApplicationFilter(
         request.GET, queryset=selectors.applications_list(), request=request
     )
+    several_quarters = len(filterset.quarter_choices) > 1
     if not several_quarters:
         # One quarter: nothing to choose, and the column would repeat the same name.
         del filterset.filters["quarter"]
@@ -97,15 +113,29 @@ def application_list(request: HttpRequest) -> HttpResponse:
         return csv_response(
             rows=rows_of(filterset.qs.only(*CSV_FIELDS)), columns=_columns(), name=_("Applications")
         )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = selectors.status_counts(applications=filterset.without_status())
+    page_number = request.GET.get("page")
+    filterset.is_valid()  # the values that are not valid are left out (ignored)
+    cleaned = filterset.form.cleaned_data
+    if cleaned.get("q"):
+        # A search: rarely asked twice, so computed each time.
+        figures = _list_figures(filterset, page_number)
+    else:
+        # The tabs and pages everybody of a scope opens: kept until the data changes
+        # (miqua/audit/read_cache.py), so such a view costs its rendering only.
+        figures = cached_read(
+            "application-list",
+            lambda: _list_figures(filterset, page_number),
+            day=timezone.localdate(),
+            parts=(cleaned.get("quarter") or "", cleaned.get("status") or "", page_number or ""),
+        )
+    page = figures.page.page()
     context = {
         "filter": filterset,
         "page_obj": page,
         "applications": page.object_list,
-        "status_tabs": _status_tabs(counts, filterset.selected_status),
+        "status_tabs": _status_tabs(figures.counts, filterset.selected_status),
         "several_quarters": several_quarters,
         "is_filtered": filterset.is_filtered,
-        "has_any": page.paginator.count > 0 or Application.objects.exists(),
+        "has_any": figures.has_any,
     }
     return render(request, "credits/application_list.html", context)

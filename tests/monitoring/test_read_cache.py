@@ -169,3 +169,29 @@ def _without_csrf(response) -> str:
         r"\1",
         response.content.decode(),
     )
+
+
+def test_the_application_list_is_kept_per_scope_and_a_change_shows_at_once(network, cache_on):
+    from credits.services import application_update
+
+    url = reverse("application_list")
+    own = client_for(network.advisor)
+    first, computed = _get(own, url)
+    assert [a.pk for a in first.context["applications"]] == [network.own_application.pk]
+    _, kept = _get(own, url)
+    assert kept < computed  # the page and its counts were not read again
+    # Another scope reads its own list, never the one kept for the advisor's quarters.
+    foreign, _ = _get(client_for(network.foreign_advisor), url)
+    assert [a.pk for a in foreign.context["applications"]] == [network.foreign_application.pk]
+
+    with scopes_disabled():
+        application_update(
+            application=network.own_application,
+            data={"business_name": "Änderungsschneiderei Yilmaz"},
+            actor=network.advisor,
+        )
+    after, _ = _get(own, url)
+    assert after.context["applications"][0].business_name == "Änderungsschneiderei Yilmaz"
+    # A search is not kept: it finds the new name too.
+    found, _ = _get(own, url + "?q=Yilmaz")
+    assert [a.pk for a in found.context["applications"]] == [network.own_application.pk]
