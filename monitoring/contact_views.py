@@ -365,7 +365,12 @@ def contacts_panel_context(request: HttpRequest, loan: Loan) -> Mapping[str, Any
         "monitoring.record_contact", loan
     )
     return {
-        "loan_contacts": contact_selectors.contacts_of_loan(loan=loan),
+        "loan_contacts": cached_read(
+            "loan-contacts",
+            lambda: contact_selectors.contacts_of_loan(loan=loan),
+            day=timezone.localdate(),
+            parts=(loan.pk,),
+        ),
         "contact_form": ContactForm(prefix=_form_prefix(loan)) if may_record else None,
     }
 

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import formats
+from django.utils import formats, timezone
 
 from credits.extensions import LoanPanel
 from credits.models import Loan
+from miqua.audit.read_cache import cached_read
 
 from . import selectors
 
@@ -18,7 +19,12 @@ def history_panel_context(request: HttpRequest, loan: Loan) -> Mapping[str, Any]
     # Whoever may follow the loan's contacts follows its disruptions (advisors and staff).
     if not request.user.has_perm("monitoring.view_contacts", loan):
         return {"disruption_months": None}
-    months = selectors.disruption_history(loan=loan)
+    months = cached_read(
+        "loan-disruption-history",
+        lambda: selectors.disruption_history(loan=loan),
+        day=timezone.localdate(),
+        parts=(loan.pk,),
+    )
     return {
         "disruption_months": months,
         "disruption_years": _by_year(months),

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from miqua.audit.read_cache import KeptPage, cached_read
 from miqua.audit.selectors import audit_trail_for
 from miqua.csv_export import Column, csv_response, labels, rows_of, wants_csv
 from miqua.forms import apply_validation_error
@@ -111,6 +112,17 @@ def _loan_columns() -> list[Column[LoanRow]]:
     ]
 
 
+def _list_page(filterset: LoanFilter, page_number: str | None, today: datetime.date) -> KeptPage:
+    """A page of the filtered list, its rows with their state today."""
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(page_number)
+    return KeptPage(
+        rows=loan_rows(list(page.object_list), day=today),
+        number=page.number,
+        count=page.paginator.count,
+        per_page=PAGE_SIZE,
+    )
+
+
 @login_required
 @require_safe
 def loan_list(request: HttpRequest) -> HttpResponse:
@@ -126,11 +138,29 @@ def loan_list(request: HttpRequest) -> HttpResponse:
             columns=_loan_columns(),
             name=_("Loans"),
         )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page_number = request.GET.get("page")
+    filterset.is_valid()  # the values that are not valid are left out (ignored)
+    cleaned = filterset.form.cleaned_data
+    if cleaned.get("q"):
+        # A search: rarely asked twice, so read each time.
+        kept = _list_page(filterset, page_number, today)
+    else:
+        # The pages everybody of a scope opens: kept until the data changes
+        # (miqua/audit/read_cache.py), so such a view costs its rendering only.
+        kept = cached_read(
+            "loan-list",
+            lambda: _list_page(filterset, page_number, today),
+            day=today,
+            parts=(
+                *(cleaned.get(name) or "" for name in ("quarter", "status", "arrears")),
+                page_number or "",
+            ),
+        )
+    page = kept.page()
     context = {
         "filter": filterset,
         "page_obj": page,
-        "rows": loan_rows(list(page.object_list), day=today),
+        "rows": page.object_list,
         "is_filtered": filterset.is_filtered,
         "several_quarters": len(filterset.quarter_choices) > 1,
         "can_record_outside": request.user.has_perm("credits.record_loan_outside"),
@@ -142,13 +172,29 @@ def loan_list(request: HttpRequest) -> HttpResponse:
 # --- A loan's page --------------------------------------------------------------------------
 
 
+def _loan_figures(loan: Loan, today: datetime.date) -> dict[str, Any]:
+    schedule = current_schedule(loan=loan, today=today)
+    return {
+        "balance": loan_balance(loan=loan, today=today),
+        "arrears": arrears_at(day=today, loans=Loan.objects.filter(pk=loan.pk)).get(loan.pk),
+        "schedule": schedule,
+        "schedule_totals": schedule_totals(schedule),
+        "payments": payment_rows(loan=loan),
+        "audit_entries": list(audit_trail_for(obj=loan)),
+    }
+
+
 def render_loan_detail(
     request: HttpRequest, loan: Loan, *, status: int = 200, **overrides: object
 ) -> HttpResponse:
     """The loan's page. A fixed number of queries, however many instalments and payments."""
     today = timezone.localdate()
     user = request.user
-    schedule = current_schedule(loan=loan, today=today)
+    # The schedule, balance, payments and trail are the same for everybody who may see the
+    # loan until its data changes: kept (miqua/audit/read_cache.py) per loan and day.
+    figures = cached_read(
+        "loan-page", lambda: _loan_figures(loan, today), day=today, parts=(loan.pk,)
+    )
     can_record_payment = loan.status == Loan.Status.RUNNING and user.has_perm(
         "credits.record_payment", loan
     )
@@ -158,12 +204,7 @@ def render_loan_detail(
         "today": today,
         "effective_rate": effective_annual_rate(loan.interest_rate),
         "iban_formatted": iban_formatted(loan.iban),
-        "balance": loan_balance(loan=loan, today=today),
-        "arrears": arrears_at(day=today, loans=Loan.objects.filter(pk=loan.pk)).get(loan.pk),
-        "schedule": schedule,
-        "schedule_totals": schedule_totals(schedule),
-        "payments": payment_rows(loan=loan),
-        "audit_entries": list(audit_trail_for(obj=loan)),
+        **figures,
         "payment_form": PaymentForm() if can_record_payment else None,
         "can_confirm": loan.status == Loan.Status.PENDING
         and user.has_perm("credits.confirm_loan", loan),

@@ -61,10 +61,37 @@ def clear() -> None:
         _entries.clear()
 
 
+# The data version is read once per request: a page that keeps several figures (the loan's
+# page and its panels) asks the database once. Begun by request_started, ended by
+# request_finished (outside a request, in a task or a command, nothing is remembered), and
+# forgotten whenever this process writes an audit entry (miqua/audit/services.py), so a request
+# that changes data and then shows it reads the new version.
+_request = threading.local()
+
+
+def request_started(**kwargs: Any) -> None:
+    _request.version = None
+    _request.active = True
+
+
+def request_finished(**kwargs: Any) -> None:
+    _request.version = None
+    _request.active = False
+
+
+def forget_version() -> None:
+    _request.version = None
+
+
 def data_version() -> int:
     """The newest audit entry's id: it grows with every change a service makes (an index's
     last entry, well under a millisecond)."""
-    return AuditEntry._base_manager.order_by("-pk").values_list("pk", flat=True).first() or 0
+    if getattr(_request, "active", False) and _request.version is not None:
+        return _request.version  # type: ignore[no-any-return]
+    version = AuditEntry._base_manager.order_by("-pk").values_list("pk", flat=True).first() or 0
+    if getattr(_request, "active", False):
+        _request.version = version
+    return version
 
 
 def _scope_key() -> str:

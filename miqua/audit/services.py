@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from miqua.accounts.models import User
 
+from . import read_cache
 from .chain import GENESIS, entry_hash
 from .models import AuditEntry
 
@@ -117,6 +118,8 @@ def audit_records(*, actor: User | None, records: Iterable[Record]) -> list[Audi
     for entry in entries:
         entry.previous_hash = previous
         entry.entry_hash = previous = entry_hash(entry, previous_hash=previous)
+    # The data changed: what this request read of the read cache's version is old now.
+    read_cache.forget_version()
     if len(entries) == 1:
         entries[0].save(force_insert=True)
         return entries

@@ -139,10 +139,13 @@ def test_another_process_reads_the_kept_pages_from_the_shared_cache(
 ):
     """What one web process computed, another reads from the shared cache: the same page, and
     without the queries of the figures (a kept value that held a lazy query would read again)."""
-    _loan(network, second_staff)
+    loan = _loan(network, second_staff)
     with scopes_disabled():
         check = monitoring_services.monthly_check_run(as_of=datetime.date(2025, 6, 15))
     pages = [
+        (network.advisor, reverse("application_list")),
+        (network.staff, reverse("loan_list")),
+        (network.advisor, reverse("loan_detail", args=[loan.pk])),
         (network.advisor, reverse("home")),
         (network.advisor, reverse("contact_worklist")),
         (network.advisor, reverse("disrupted_loans")),
@@ -195,3 +198,55 @@ def test_the_application_list_is_kept_per_scope_and_a_change_shows_at_once(netwo
     # A search is not kept: it finds the new name too.
     found, _ = _get(own, url + "?q=Yilmaz")
     assert [a.pk for a in found.context["applications"]] == [network.own_application.pk]
+
+
+def test_the_loan_page_is_kept_and_a_recorded_payment_shows_at_once(
+    network, second_staff, cache_on
+):
+    from credits.loan_services import payment_record
+
+    loan = _loan(network, second_staff)
+    client = client_for(network.staff)
+    url = reverse("loan_detail", args=[loan.pk])
+    first, computed = _get(client, url)
+    assert first.context["payments"] == []
+    _, kept = _get(client, url)
+    assert kept < computed  # schedule, balance, payments, contacts, history: not read again
+
+    with scopes_disabled():
+        payment_record(
+            loan=loan,
+            amount=first.context["schedule"][0].instalment.amount,
+            value_date=timezone.localdate(),
+            actor=network.staff,
+        )
+    after, _ = _get(client, url)
+    assert len(after.context["payments"]) == 1
+
+
+def test_the_data_version_is_read_once_per_request_and_again_after_a_change(network, cache_on):
+    """Several kept figures on one page ask for the version once; an audit entry written in the
+    same request makes the next figure read it again; outside a request nothing is remembered."""
+    from django.core.signals import request_finished, request_started
+
+    from miqua.audit.services import audit_record
+
+    def version_queries(action) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            action()
+        return sum("audit_auditentry" in q["sql"] and "ORDER BY" in q["sql"] for q in queries)
+
+    # Outside a request (a task, a command): read every time.
+    assert version_queries(read_cache.data_version) == 1
+    assert version_queries(read_cache.data_version) == 1
+
+    request_started.send(sender=None)
+    try:
+        before = read_cache.data_version()
+        assert version_queries(read_cache.data_version) == 0
+        with scopes_disabled():
+            audit_record(actor=network.staff, action="test.changed", obj=network.own_quarter)
+        assert read_cache.data_version() > before
+    finally:
+        request_finished.send(sender=None)
+    assert version_queries(read_cache.data_version) == 1
