@@ -9,16 +9,22 @@ from django.http import HttpRequest
 
 from credits.extensions import ApplicationPart
 from credits.models import Application
+from miqua.audit.read_cache import cached_for
 
 from .models import BallotCase
 from .selectors import awaiting_ballot, committees_for_application
 
 
 def panel_context(request: HttpRequest, application: Application) -> Mapping[str, Any]:
-    cases = list(
-        BallotCase.objects.filter(application=application)
-        .select_related("ballot__committee")
-        .order_by("ballot__opened_at", "pk")
+    # Kept until the data changes (miqua/audit/read_cache.py).
+    cases = cached_for(
+        application,
+        "ballot-cases",
+        lambda: list(
+            BallotCase.objects.filter(application=application)
+            .select_related("ballot__committee")
+            .order_by("ballot__opened_at", "pk")
+        ),
     )
     last = cases[-1] if cases else None
     can_manage = request.user.has_perm("committees.manage_ballots")

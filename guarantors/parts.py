@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from credits.extensions import ApplicationPart
 from credits.models import Application
+from miqua.audit.read_cache import cached_for
 from miqua.money import format_eur
 
 from . import selectors
@@ -18,9 +19,16 @@ from .forms import GuaranteeForm
 
 def panel_context(request: HttpRequest, application: Application) -> Mapping[str, Any]:
     can_manage = request.user.has_perm("guarantors.manage_guarantees", application)
-    cover = selectors.guarantee_cover(application=application)
+    # Kept until the data changes (miqua/audit/read_cache.py).
+    cover = cached_for(
+        application, "guarantee-cover", lambda: selectors.guarantee_cover(application=application)
+    )
     return {
-        "guarantees": selectors.guarantees_with_open_totals(application=application),
+        "guarantees": cached_for(
+            application,
+            "guarantees",
+            lambda: selectors.guarantees_with_open_totals(application=application),
+        ),
         "cover": cover,
         "missing_guarantors": cover.missing_count,
         "can_manage_guarantees": can_manage,

@@ -25,7 +25,7 @@ from credits.loan_filters import OUTSIDE, LoanFilter
 from credits.models import Borrower, Loan
 from credits.views.borrowers import borrower_for, render_borrower_detail
 from credits.views.loans import loan_for, render_loan_detail
-from miqua.audit.read_cache import KeptPage, cached_read
+from miqua.audit.read_cache import KeptPage, cached_for, cached_read
 from miqua.csv_export import Column, csv_response, rows_of, wants_csv
 from miqua.forms import apply_validation_error
 
@@ -365,11 +365,8 @@ def contacts_panel_context(request: HttpRequest, loan: Loan) -> Mapping[str, Any
         "monitoring.record_contact", loan
     )
     return {
-        "loan_contacts": cached_read(
-            "loan-contacts",
-            lambda: contact_selectors.contacts_of_loan(loan=loan),
-            day=timezone.localdate(),
-            parts=(loan.pk,),
+        "loan_contacts": cached_for(
+            loan, "contacts", lambda: contact_selectors.contacts_of_loan(loan=loan)
         ),
         "contact_form": ContactForm(prefix=_form_prefix(loan)) if may_record else None,
     }

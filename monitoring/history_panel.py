@@ -6,11 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import formats, timezone
+from django.utils import formats
 
 from credits.extensions import LoanPanel
 from credits.models import Loan
-from miqua.audit.read_cache import cached_read
+from miqua.audit.read_cache import cached_for
 
 from . import selectors
 
@@ -19,12 +19,7 @@ def history_panel_context(request: HttpRequest, loan: Loan) -> Mapping[str, Any]
     # Whoever may follow the loan's contacts follows its disruptions (advisors and staff).
     if not request.user.has_perm("monitoring.view_contacts", loan):
         return {"disruption_months": None}
-    months = cached_read(
-        "loan-disruption-history",
-        lambda: selectors.disruption_history(loan=loan),
-        day=timezone.localdate(),
-        parts=(loan.pk,),
-    )
+    months = cached_for(loan, "disruption-history", lambda: selectors.disruption_history(loan=loan))
     return {
         "disruption_months": months,
         "disruption_years": _by_year(months),

@@ -17,6 +17,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from miqua.audit.read_cache import cached_for
+
 from .. import extensions, selectors, services
 from ..forms import DocumentForm, TransitionForm
 from ..models import Application, Loan
@@ -74,7 +76,11 @@ def documents_context(request: HttpRequest, application: Application) -> dict[st
     """What the application's page shows of its documents."""
     can_upload = request.user.has_perm("credits.upload_document", application)
     return {
-        "documents": list(application.documents.select_related("uploaded_by")),
+        "documents": cached_for(
+            application,
+            "documents",
+            lambda: list(application.documents.select_related("uploaded_by")),
+        ),
         "document_form": DocumentForm() if can_upload else None,
     }
 
@@ -84,7 +90,9 @@ def payout_context(request: HttpRequest, application: Application) -> dict[str, 
     record it."""
     if application.status not in APPROVED_STATES:
         return {"payout_loan": None, "can_record_payout": False}
-    loan = Loan.objects.filter(application=application).first()
+    loan = cached_for(
+        application, "payout-loan", lambda: Loan.objects.filter(application=application).first()
+    )
     return {
         "payout_loan": loan,
         "can_view_payout": loan is not None and request.user.has_perm("credits.view_loan", loan),
@@ -125,7 +133,11 @@ def workflow_context(
         "can_view_decision_template": request.user.has_perm(
             "credits.view_decision_template", application
         ),
-        "status_changes": list(application.transitions.select_related("actor")),
+        "status_changes": cached_for(
+            application,
+            "status-changes",
+            lambda: list(application.transitions.select_related("actor")),
+        ),
     }
 
 
@@ -147,8 +159,14 @@ def render_application_detail(
         "can_change": request.user.has_perm("credits.change_application", application),
         "can_view_borrower": request.user.has_perm("credits.view_borrower", borrower),
         "steps": steps_nav(application, current=OVERVIEW),
-        **figures_context(application),
-        "earlier_loans": selectors.earlier_loans(borrower=borrower, application=application),
+        # What the page reads of the application's data, kept until it changes
+        # (miqua/audit/read_cache.py); the rights and forms above and below are the user's.
+        **cached_for(application, "figures", lambda: figures_context(application)),
+        "earlier_loans": cached_for(
+            application,
+            "earlier-loans",
+            lambda: list(selectors.earlier_loans(borrower=borrower, application=application)),
+        ),
     }
     context.update(documents_context(request, application))
     context.update(workflow_context(request, application))

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from miqua.audit.read_cache import KeptPage, cached_read
+from miqua.audit.read_cache import KeptPage, cached_for, cached_read
 from miqua.audit.selectors import audit_trail_for
 from miqua.csv_export import Column, csv_response, labels, rows_of, wants_csv
 from miqua.forms import apply_validation_error
@@ -192,9 +192,7 @@ def render_loan_detail(
     user = request.user
     # The schedule, balance, payments and trail are the same for everybody who may see the
     # loan until its data changes: kept (miqua/audit/read_cache.py) per loan and day.
-    figures = cached_read(
-        "loan-page", lambda: _loan_figures(loan, today), day=today, parts=(loan.pk,)
-    )
+    figures = cached_for(loan, "loan-page", lambda: _loan_figures(loan, today))
     can_record_payment = loan.status == Loan.Status.RUNNING and user.has_perm(
         "credits.record_payment", loan
     )

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from miqua.audit.read_cache import cached_read
+from miqua.audit.read_cache import cached_for
 from miqua.forms import apply_validation_error
 from miqua.money import format_eur
 
@@ -60,11 +60,8 @@ def versions_panel_context(request: HttpRequest, loan: Loan) -> Mapping[str, Any
     user = request.user
     return {
         # Kept per loan until its data changes (miqua/audit/read_cache.py).
-        "schedule_versions": cached_read(
-            "loan-schedule-versions",
-            lambda: schedule_versions(loan=loan),
-            day=timezone.localdate(),
-            parts=(loan.pk,),
+        "schedule_versions": cached_for(
+            loan, "schedule-versions", lambda: schedule_versions(loan=loan)
         ),
         "can_reschedule": loan.status == Loan.Status.RUNNING
         and user.has_perm("credits.reschedule_loan", loan),

@@ -33,7 +33,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.paginator import Page, Paginator
-from django.utils import translation
+from django.utils import timezone, translation
 from django_scopes import get_scope
 
 from .models import AuditEntry
@@ -141,6 +141,14 @@ def cached_read(
         while len(_entries) > MAX_ENTRIES:
             _entries.popitem(last=False)
     return value
+
+
+def cached_for(obj: Any, name: str, compute: Callable[[], T]) -> T:
+    """`cached_read` of something of one object (a loan's payments, an application's
+    documents), for today: the object's pages read it once per change of the data."""
+    return cached_read(
+        name, compute, day=timezone.localdate(), parts=(obj._meta.label_lower, obj.pk)
+    )
 
 
 class _Counted:

@@ -146,6 +146,8 @@ def test_another_process_reads_the_kept_pages_from_the_shared_cache(
         (network.advisor, reverse("application_list")),
         (network.staff, reverse("loan_list")),
         (network.advisor, reverse("loan_detail", args=[loan.pk])),
+        (network.advisor, reverse("application_detail", args=[network.own_application.pk])),
+        (network.staff, reverse("application_detail", args=[loan.application_id])),
         (network.advisor, reverse("home")),
         (network.advisor, reverse("contact_worklist")),
         (network.advisor, reverse("disrupted_loans")),
@@ -222,6 +224,16 @@ def test_the_loan_page_is_kept_and_a_recorded_payment_shows_at_once(
         )
     after, _ = _get(client, url)
     assert len(after.context["payments"]) == 1
+    # The kept parts of the page ({% kept %}) are rendered anew too.
+    assert "<tbody>" not in _section(first, "payments")
+    assert "<tbody>" in _section(after, "payments")
+    # ... and the schedule shows what was paid (its total of the payments, at least).
+    assert _section(after, "schedule") != _section(first, "schedule")
+
+
+def _section(response, anchor: str) -> str:
+    """The markup of the page's section with that id."""
+    return response.content.decode().split(f'id="{anchor}"', 1)[1].split("</section>", 1)[0]
 
 
 def test_the_data_version_is_read_once_per_request_and_again_after_a_change(network, cache_on):
