@@ -90,11 +90,15 @@ class _ListFigures:
 
 
 def _list_figures(filterset: ApplicationFilter, page_number: str | None) -> _ListFigures:
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(page_number)
+    counts = selectors.status_counts(applications=filterset.without_status())
+    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    # The list's length from the tabs' counts: no second count of what the search found.
+    paginator.count = sum(n for status, n in counts.items() if filterset.lists_status(status))
+    page = paginator.get_page(page_number)
     return _ListFigures(
         page=KeptPage.of(page),
-        counts=selectors.status_counts(applications=filterset.without_status()),
-        has_any=page.paginator.count > 0 or Application.objects.exists(),
+        counts=counts,
+        has_any=paginator.count > 0 or Application.objects.exists(),
     )
 
 

@@ -152,6 +152,22 @@ def test_status_tabs_count_what_the_other_filters_leave(network):
     assert "withdrawn" not in tabs  # a final state without applications is not
 
 
+def test_the_list_length_is_what_it_lists_for_every_tab(network):
+    """The length (the pages, "n applications") comes from the tabs' counts, not a count of its
+    own: for each tab, with and without a search, it is the number of rows listed."""
+    own, advisor = network.own_quarter, network.advisor
+    add(own, advisor, status=S.SUBMITTED, business_name="Kiosk Yıldız")
+    add(own, advisor, status=S.DEFERRED, business_name="Kiosk Nord")
+    add(own, advisor, status=S.REJECTED, business_name="Kiosk am Markt")
+    add(own, advisor, status=S.APPROVED, business_name="Friseursalon Nuray")
+    client = client_for(advisor)
+    for query in ({}, {"q": "kiosk"}):
+        for status in ("", "all", "submitted", "rejected", "withdrawn", "nonsense"):
+            response = client.get(URL, {**query, "status": status})
+            page = response.context["page_obj"]
+            assert page.paginator.count == len(listed(response)), (query, status)
+
+
 def test_an_unknown_status_falls_back_to_the_open_ones(network):
     response = client_for(network.advisor).get(URL, {"status": "nonsense"})
 
