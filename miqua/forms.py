@@ -2,6 +2,7 @@
 the date picker."""
 
 import datetime
+import html
 import re
 import unicodedata
 from collections.abc import Callable
@@ -390,6 +391,14 @@ class FormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
+def _escaped(value: Any) -> str:
+    """conditional_escape without its lazy-string wrapper, which cost as much as the rest of
+    an option: markup marked safe stays as it is, anything else is escaped."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
+
+
 class QuickSelect(forms.Select):
     """A select that writes its options in Python, the same markup as Django's Select. The
     stock widget renders a template per option, and even its option dictionaries cost: for the
@@ -412,7 +421,7 @@ class QuickSelect(forms.Select):
             selected = not found and text in wanted
             found = found or selected
             return '\n  <option value="{}"{}>{}</option>'.format(
-                conditional_escape(text), " selected" if selected else "", conditional_escape(label)
+                _escaped(text), " selected" if selected else "", _escaped(label)
             )
 
         parts = []

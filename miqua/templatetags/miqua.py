@@ -1,10 +1,10 @@
 from collections.abc import Iterable
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from django import template
 from django.utils import formats
-from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from miqua.money import format_eur, quantize_percent
@@ -34,12 +34,16 @@ def quarter_options(quarters: Iterable[Any], selected: Any = None) -> SafeString
     Written in Python: a template loop over the national network's 600 quarters cost more than
     the rest of the page together."""
     selected_pk = getattr(selected, "pk", None)
-    marked = mark_safe(" selected")
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{} – {}</option>',
-        (
-            (q.pk, marked if q.pk == selected_pk else "", q.municipality.name, q.name)
+    # html.escape on the plain names: Django's escape (lazy-aware, SafeString-aware) for each
+    # of 1,200 names was most of the page's rendering time.
+    return mark_safe(  # noqa: S308 (every name escaped here)
+        "".join(
+            '<option value="{}"{}>{} – {}</option>'.format(
+                int(q.pk),
+                " selected" if q.pk == selected_pk else "",
+                escape(str(q.municipality.name)),
+                escape(str(q.name)),
+            )
             for q in quarters
-        ),
+        )
     )
