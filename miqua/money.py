@@ -7,7 +7,7 @@ Rounding happens at documented points only: where a figure is derived by multipl
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
 CENT = Decimal("0.01")
@@ -26,10 +26,25 @@ def quantize_percent(value: Decimal, places: int = 1) -> Decimal:
     return Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+# Per language: Python's grouping (",") and decimal point (".") -> the language's signs.
+_SEPARATORS: dict[str, dict[int, str]] = {}
+
+
 def format_amount(value: Decimal) -> str:
     """An amount as it is typed in the active language: "5.000,00" in German, "5,000.00" in
-    English (no currency sign: that is how the amount fields take it)."""
-    return formats.number_format(value, 2, use_l10n=True, force_grouping=True)
+    English (no currency sign: that is how the amount fields take it).
+
+    Python's own grouping in thousands, then the language's separators: Django's number_format
+    looks each format up afresh, and a loan's page writes some 400 amounts."""
+    language = translation.get_language() or ""
+    separators = _SEPARATORS.get(language)
+    if separators is None:
+        separators = _SEPARATORS[language] = {
+            ord(","): formats.get_format("THOUSAND_SEPARATOR"),
+            ord("."): formats.get_format("DECIMAL_SEPARATOR"),
+        }
+    # + 0: a negative zero ("-0.00", from rounding -0.001) is written as 0,00.
+    return format(quantize_eur(Decimal(value)) + 0, ",.2f").translate(separators)
 
 
 def amount_example() -> str:

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import override
 
 from miqua.forms import AmbiguousAmount, parse_amount
-from miqua.money import format_eur, quantize_eur, validate_positive_amount
+from miqua.money import format_amount, format_eur, quantize_eur, validate_positive_amount
 
 GERMAN = {"thousands": ".", "decimal": ","}
 ENGLISH = {"thousands": ",", "decimal": "."}
@@ -182,6 +182,8 @@ def test_quantize_eur_rounds_half_up_to_the_cent(value, expected):
         (Decimal("1234567.891"), "1.234.567,89\u00a0€"),
         (Decimal("2.675"), "2,68\u00a0€"),
         (Decimal("-2.675"), "-2,68\u00a0€"),
+        (Decimal("-0.004"), "0,00\u00a0€"),  # no "-0,00"
+        (Decimal("-1234567.5"), "-1.234.567,50\u00a0€"),
     ],
 )
 def test_format_eur_writes_german_amounts_with_a_no_break_space(value, expected):
@@ -192,6 +194,14 @@ def test_format_eur_writes_german_amounts_with_a_no_break_space(value, expected)
 def test_format_eur_groups_english_amounts_the_english_way():
     with override("en"):
         assert format_eur(Decimal("5700")) == "5,700.00\u00a0€"
+
+
+def test_format_amount_rounds_to_the_cent_as_the_amount_fields_take_it():
+    with override("de"):
+        assert format_amount(Decimal("12.345")) == "12,35"
+        assert format_amount(Decimal("999.995")) == "1.000,00"
+    with override("en"):
+        assert format_amount(Decimal("1234.5")) == "1,234.50"
 
 
 def test_format_eur_of_nothing_is_empty():
