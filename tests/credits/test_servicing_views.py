@@ -169,3 +169,32 @@ def test_the_loan_panels_show_versions_with_the_decision_buttons_and_the_claims(
         )
         claim = GuarantorClaim.objects.get(loan=loan)
     assert reverse("claim_update", args=[claim.pk]) in html
+
+
+def test_a_loan_never_rescheduled_shows_its_instalments_once_a_rescheduled_one_per_version(
+    network, loan
+):
+    """The version in force of a loan never rescheduled is the schedule on the page, row for
+    row: its panel points there instead of a second table. A proposal shows its own."""
+    url = reverse("loan_detail", args=[loan.pk])
+    client = client_for(network.staff)
+
+    def panel() -> str:
+        body = client.get(url).content.decode()
+        return body.split('id="schedule-versions"', 1)[1].split("</section>", 1)[0]
+
+    once = panel()
+    assert 'href="#schedule"' in once
+    assert "<table>" not in once
+    with scopes_disabled():
+        from credits import servicing
+
+        servicing.rescheduling_propose(
+            loan=loan,
+            kind=V.Kind.LONGER_TERM,
+            term_months=30,
+            reason="Saisonbetrieb im Winter",
+            actor=network.staff,
+            today=datetime.date(2025, 2, 1),
+        )
+    assert panel().count("<table>") == 2  # the proposal and the version in force
