@@ -40,8 +40,11 @@ from .models import AuditEntry
 
 T = TypeVar("T")
 
-# Figures kept per process, the least recently read dropped first.
-MAX_ENTRIES = 512
+# Figures kept per process, the least recently read dropped first. A loan's page keeps about
+# eight (its figures, panels and tables: some 10 to 70 KB in all), so 512 held the pages of a
+# few dozen loans and the rest came back from Redis, unpickled at nearly the cost of reading
+# them afresh; 2,048 entries stay within some 40 MB a process.
+MAX_ENTRIES = 2048
 
 _entries: OrderedDict[str, tuple[float, Any]] = OrderedDict()
 _lock = threading.Lock()  # the development server answers in threads
