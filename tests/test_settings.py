@@ -42,6 +42,7 @@ print(s.CELERY_TASK_ALWAYS_EAGER, s.CELERY_BROKER_URL)
 print(s.CACHES["default"]["BACKEND"])
 print(s.EMAIL_BACKEND)
 print(s.TIME_ZONE, s.LANGUAGE_CODE)
+print(s.SESSION_ENGINE)
 """
 
 
@@ -53,6 +54,7 @@ def test_without_environment_it_runs_embedded():
     assert out[2] == "django.core.cache.backends.locmem.LocMemCache"
     assert out[3] == "django.core.mail.backends.console.EmailBackend"
     assert out[4] == "Europe/Berlin de"
+    assert out[5] == "django.contrib.sessions.backends.db"
 
 
 def test_environment_switches_to_postgres_redis_and_smtp():
@@ -61,6 +63,8 @@ def test_environment_switches_to_postgres_redis_and_smtp():
     assert out[1] == "False redis://cache.internal:6379/0"
     assert out[2] == "django.core.cache.backends.redis.RedisCache"
     assert out[3] == "django.core.mail.backends.smtp.EmailBackend"
+    # Sessions read from Redis, written through to the database.
+    assert out[5] == "django.contrib.sessions.backends.cached_db"
 
 
 def test_sqlite_url_with_absolute_path(tmp_path):
