@@ -240,6 +240,7 @@ def test_the_data_version_is_read_once_per_request_and_again_after_a_change(netw
     """Several kept figures on one page ask for the version once; an audit entry written in the
     same request makes the next figure read it again; outside a request nothing is remembered."""
     from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
 
     from miqua.audit.services import audit_record
 
@@ -252,6 +253,9 @@ def test_the_data_version_is_read_once_per_request_and_again_after_a_change(netw
     assert version_queries(read_cache.data_version) == 1
     assert version_queries(read_cache.data_version) == 1
 
+    # As the test client does: the signals without closing the test's database connection.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     request_started.send(sender=None)
     try:
         before = read_cache.data_version()
@@ -261,4 +265,6 @@ def test_the_data_version_is_read_once_per_request_and_again_after_a_change(netw
         assert read_cache.data_version() > before
     finally:
         request_finished.send(sender=None)
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     assert version_queries(read_cache.data_version) == 1
