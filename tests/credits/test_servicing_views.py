@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
+from credits import servicing
 from credits.extensions import add_loan_panels
 from credits.models import FundLedgerEntry, Loan, ScheduleVersion
 from credits.servicing_selectors import payoff_amount
@@ -29,6 +30,18 @@ def loan(network, second_staff):
         )
         factories.GuaranteeFactory(application=loan.application, amount=D("1250.00"))
         return loan
+
+
+def _propose_longer_term(network, loan) -> ScheduleVersion:
+    with scopes_disabled():
+        return servicing.rescheduling_propose(
+            loan=loan,
+            kind=V.Kind.LONGER_TERM,
+            term_months=30,
+            reason="Saisonbetrieb im Winter",
+            actor=network.staff,
+            today=datetime.date(2025, 2, 1),
+        )
 
 
 def test_a_proposal_without_reason_is_shown_again_with_what_was_typed(network, loan):
@@ -125,17 +138,7 @@ def test_default_then_a_guarantor_pays_and_the_borrower_pays_later(network, loan
 def test_the_loan_panels_show_versions_with_the_decision_buttons_and_the_claims(
     network, loan, second_staff
 ):
-    with scopes_disabled():
-        from credits import servicing
-
-        proposal = servicing.rescheduling_propose(
-            loan=loan,
-            kind=V.Kind.LONGER_TERM,
-            term_months=30,
-            reason="Saisonbetrieb im Winter",
-            actor=network.staff,
-            today=datetime.date(2025, 2, 1),
-        )
+    proposal = _propose_longer_term(network, loan)
     request = RequestFactory().get("/")
     request.user = second_staff
     context: dict[str, object] = {"loan": loan, "request": request}
@@ -186,15 +189,5 @@ def test_a_loan_never_rescheduled_shows_its_instalments_once_a_rescheduled_one_p
     once = panel()
     assert 'href="#schedule"' in once
     assert "<table>" not in once
-    with scopes_disabled():
-        from credits import servicing
-
-        servicing.rescheduling_propose(
-            loan=loan,
-            kind=V.Kind.LONGER_TERM,
-            term_months=30,
-            reason="Saisonbetrieb im Winter",
-            actor=network.staff,
-            today=datetime.date(2025, 2, 1),
-        )
+    _propose_longer_term(network, loan)
     assert panel().count("<table>") == 2  # the proposal and the version in force
