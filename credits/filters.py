@@ -42,6 +42,11 @@ def _read_quarter_choices() -> list[tuple[str, str]]:
     return [(str(q.pk), f"{q.name} ({q.municipality.name})") for q in quarters]
 
 
+def search_key(text: str | None) -> str:
+    """What a search text finds the same as: its words, in any case (the read cache's key)."""
+    return " ".join((text or "").split()).casefold()
+
+
 def search(queryset: QuerySet[Application], text: str) -> QuerySet[Application]:
     """A reference number ("MQ-000042", "42") finds that application; otherwise every word
     must appear in the borrower's first or last name or in the business name."""

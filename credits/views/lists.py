@@ -16,7 +16,7 @@ from miqua.audit.read_cache import KeptPage, cached_read
 from miqua.csv_export import Column, csv_response, labels, rows_of, wants_csv
 
 from .. import selectors
-from ..filters import ALL, ApplicationFilter
+from ..filters import ALL, ApplicationFilter, search_key
 from ..models import Application
 from ..workflow import OPEN_STATES
 
@@ -120,18 +120,20 @@ def application_list(request: HttpRequest) -> HttpResponse:
     page_number = request.GET.get("page")
     filterset.is_valid()  # the values that are not valid are left out (ignored)
     cleaned = filterset.form.cleaned_data
-    if cleaned.get("q"):
-        # A search: rarely asked twice, so computed each time.
-        figures = _list_figures(filterset, page_number)
-    else:
-        # The tabs and pages everybody of a scope opens: kept until the data changes
-        # (miqua/audit/read_cache.py), so such a view costs its rendering only.
-        figures = cached_read(
-            "application-list",
-            lambda: _list_figures(filterset, page_number),
-            day=timezone.localdate(),
-            parts=(cleaned.get("quarter") or "", cleaned.get("status") or "", page_number or ""),
-        )
+    # The tabs and pages everybody of a scope opens, and a search asked again (back from an
+    # application, the next page of what it found): kept until the data changes
+    # (miqua/audit/read_cache.py), so such a view costs its rendering only.
+    figures = cached_read(
+        "application-list",
+        lambda: _list_figures(filterset, page_number),
+        day=timezone.localdate(),
+        parts=(
+            cleaned.get("quarter") or "",
+            cleaned.get("status") or "",
+            search_key(cleaned.get("q")),
+            page_number or "",
+        ),
+    )
     page = figures.page.page()
     context = {
         "filter": filterset,

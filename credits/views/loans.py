@@ -28,6 +28,7 @@ from miqua.forms import apply_validation_error
 from miqua.money import format_eur
 
 from .. import extensions, loan_services
+from ..filters import search_key
 from ..loan_filters import LoanFilter
 from ..loan_forms import LoanConfirmForm, LoanTermsForm, OutsideLoanForm, PaymentForm
 from ..loan_page_selectors import (
@@ -141,21 +142,18 @@ def loan_list(request: HttpRequest) -> HttpResponse:
     page_number = request.GET.get("page")
     filterset.is_valid()  # the values that are not valid are left out (ignored)
     cleaned = filterset.form.cleaned_data
-    if cleaned.get("q"):
-        # A search: rarely asked twice, so read each time.
-        kept = _list_page(filterset, page_number, today)
-    else:
-        # The pages everybody of a scope opens: kept until the data changes
-        # (miqua/audit/read_cache.py), so such a view costs its rendering only.
-        kept = cached_read(
-            "loan-list",
-            lambda: _list_page(filterset, page_number, today),
-            day=today,
-            parts=(
-                *(cleaned.get(name) or "" for name in ("quarter", "status", "arrears")),
-                page_number or "",
-            ),
-        )
+    # The pages everybody of a scope opens, and a search asked again: kept until the data
+    # changes (miqua/audit/read_cache.py), so such a view costs its rendering only.
+    kept = cached_read(
+        "loan-list",
+        lambda: _list_page(filterset, page_number, today),
+        day=today,
+        parts=(
+            *(cleaned.get(name) or "" for name in ("quarter", "status", "arrears")),
+            search_key(cleaned.get("q")),
+            page_number or "",
+        ),
+    )
     page = kept.page()
     context = {
         "filter": filterset,

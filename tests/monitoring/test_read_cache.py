@@ -188,6 +188,12 @@ def test_the_application_list_is_kept_per_scope_and_a_change_shows_at_once(netwo
     # Another scope reads its own list, never the one kept for the advisor's quarters.
     foreign, _ = _get(client_for(network.foreign_advisor), url)
     assert [a.pk for a in foreign.context["applications"]] == [network.foreign_application.pk]
+    # A search asked again is kept too, whatever the case and spaces of its words.
+    nothing, computed = _get(own, url + "?q=Yilmaz")
+    assert list(nothing.context["applications"]) == []
+    again, kept = _get(own, url + "?q=%20yilmaz%20")
+    assert list(again.context["applications"]) == []
+    assert kept < computed
 
     with scopes_disabled():
         application_update(
@@ -197,7 +203,7 @@ def test_the_application_list_is_kept_per_scope_and_a_change_shows_at_once(netwo
         )
     after, _ = _get(own, url)
     assert after.context["applications"][0].business_name == "Änderungsschneiderei Yilmaz"
-    # A search is not kept: it finds the new name too.
+    # ... and finds the new name once it is there.
     found, _ = _get(own, url + "?q=Yilmaz")
     assert [a.pk for a in found.context["applications"]] == [network.own_application.pk]
 
