@@ -391,9 +391,10 @@ class FormRenderer(TemplatesSetting):
     field_template_name = "forms/field.html"
 
 
-def _escaped(value: Any) -> str:
+def escaped(value: Any) -> str:
     """conditional_escape without its lazy-string wrapper, which cost as much as the rest of
-    an option: markup marked safe stays as it is, anything else is escaped."""
+    an option (for the 600 quarters of a select or a picker): markup marked safe stays as it
+    is, anything else is escaped."""
     if hasattr(value, "__html__"):
         return str(value.__html__())
     return html.escape(str(value))
@@ -421,7 +422,7 @@ class QuickSelect(forms.Select):
             selected = not found and text in wanted
             found = found or selected
             return '\n  <option value="{}"{}>{}</option>'.format(
-                _escaped(text), " selected" if selected else "", _escaped(label)
+                escaped(text), " selected" if selected else "", escaped(label)
             )
 
         parts = []

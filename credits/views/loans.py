@@ -6,6 +6,7 @@ Every view reaches a loan through the scoped manager (another quarter's loan doe
 for the user: 404) and then asks the right (403). The services check everything again.
 """
 
+import dataclasses
 import datetime
 from decimal import Decimal
 from typing import Any
@@ -115,13 +116,8 @@ def _loan_columns() -> list[Column[LoanRow]]:
 
 def _list_page(filterset: LoanFilter, page_number: str | None, today: datetime.date) -> KeptPage:
     """A page of the filtered list, its rows with their state today."""
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(page_number)
-    return KeptPage(
-        rows=loan_rows(list(page.object_list), day=today),
-        number=page.number,
-        count=page.paginator.count,
-        per_page=PAGE_SIZE,
-    )
+    kept = KeptPage.of(Paginator(filterset.qs, PAGE_SIZE).get_page(page_number))
+    return dataclasses.replace(kept, rows=loan_rows(kept.rows, day=today))
 
 
 @login_required
