@@ -145,7 +145,7 @@ if REDIS_URL:
     # Shared between gunicorn workers, so the login rate limit holds across all of them.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "miqua.cache.ReusedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="miqua"),
         }

@@ -61,7 +61,7 @@ def test_environment_switches_to_postgres_redis_and_smtp():
     out = _run(SHOW, PRODUCTION_ENV).splitlines()
     assert out[0] == "django.db.backends.postgresql miqua"
     assert out[1] == "False redis://cache.internal:6379/0"
-    assert out[2] == "django.core.cache.backends.redis.RedisCache"
+    assert out[2] == "miqua.cache.ReusedClientRedisCache"
     assert out[3] == "django.core.mail.backends.smtp.EmailBackend"
     # Sessions read from Redis, written through to the database.
     assert out[5] == "django.contrib.sessions.backends.cached_db"
