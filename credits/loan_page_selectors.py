@@ -12,7 +12,14 @@ from django.db.models import QuerySet, Sum
 
 from miqua.money import ZERO
 
-from .loan_selectors import Arrears, arrears_at, principal_repaid_by_loan
+from .loan_selectors import (
+    Arrears,
+    LoanBalance,
+    arrears_at,
+    balance_from_sums,
+    paid_ahead,
+    principal_repaid_by_loan,
+)
 from .loan_services import LoanTerms, first_instalment_month
 from .models import Allocation, Instalment, Loan, Payment
 from .schedule import Method, effective_annual_rate, repayment_schedule
@@ -141,17 +148,29 @@ class PaymentRow:
 
 def payment_rows(*, loan: Loan) -> list[PaymentRow]:
     """The loan's payments in the order of their value dates. Two queries."""
-    sums = {
-        row["payment_id"]: (row["interest_total"], row["principal_total"])
-        for row in Allocation.objects.filter(loan=loan)
-        .order_by()
-        .values("payment_id")
-        .annotate(interest_total=Sum("interest"), principal_total=Sum("principal"))
-    }
+    return loan_ledger(loan=loan, today=None).payments
+
+
+@dataclass(frozen=True)
+class LoanLedger:
+    payments: list[PaymentRow]
+    balance: LoanBalance | None  # None when asked for without a day
+
+
+def loan_ledger(*, loan: Loan, today: datetime.date | None) -> LoanLedger:
+    """The loan's payments (`payment_rows`) and, for `today`, its balance (`loan_balance`)
+    from the same two queries: the allocations summed per payment, and the payments."""
+    sums = Allocation.objects.filter(loan=loan).order_by().values("payment_id")
+    sums = sums.annotate(interest_total=Sum("interest"), principal_total=Sum("principal"))
+    if today is not None:
+        sums = sums.annotate(ahead=paid_ahead(today))
+    by_payment = {row["payment_id"]: row for row in sums}
     rows = []
     owed = loan.amount
     for payment in Payment.objects.filter(loan=loan).select_related("recorded_by"):
-        interest, principal = sums.get(payment.pk, (ZERO, ZERO))
+        row = by_payment.get(payment.pk, {})
+        interest = row.get("interest_total", ZERO)
+        principal = row.get("principal_total", ZERO)
         owed -= principal
         rows.append(
             PaymentRow(
@@ -162,7 +181,16 @@ def payment_rows(*, loan: Loan) -> list[PaymentRow]:
                 principal_owed_after=owed,
             )
         )
-    return rows
+    if today is None:
+        return LoanLedger(rows, None)
+    balance = balance_from_sums(
+        loan=loan,
+        paid=sum((row.payment.amount for row in rows), ZERO),
+        interest=sum((row.interest for row in rows), ZERO),
+        principal=sum((row.principal for row in rows), ZERO),
+        ahead=sum((row["ahead"] for row in by_payment.values()), ZERO),
+    )
+    return LoanLedger(rows, balance)
 
 
 # --- The preview of terms being typed in ---------------------------------------------------

@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 
 from miqua.pdf import html_to_pdf
 
-from .loan_page_selectors import current_schedule, payment_rows, schedule_totals
-from .loan_selectors import arrears_at, loan_balance
+from .loan_page_selectors import current_schedule, loan_ledger, schedule_totals
+from .loan_selectors import arrears_at
 from .models import Loan
 from .schedule import effective_annual_rate
 
@@ -61,11 +61,12 @@ def render_schedule_html(*, loan: Loan, today: datetime.date | None = None) -> s
 
 def render_statement_html(*, loan: Loan, today: datetime.date | None = None) -> str:
     today = today or timezone.localdate()
+    ledger = loan_ledger(loan=loan, today=today)
     context = {
         **_head(loan, today),
-        "payments": [(row, SOURCE.get(row.payment.source, "")) for row in payment_rows(loan=loan)],
-        "balance": loan_balance(loan=loan, today=today),
-        "arrears": arrears_at(day=today, loans=Loan.objects.filter(pk=loan.pk)).get(loan.pk),
+        "payments": [(row, SOURCE.get(row.payment.source, "")) for row in ledger.payments],
+        "balance": ledger.balance,
+        "arrears": arrears_at(day=today, loans=[loan.pk]).get(loan.pk),
     }
     with translation.override("de"):
         return render_to_string(STATEMENT_TEMPLATE, context)

@@ -57,7 +57,10 @@ class Arrears:
 
 
 def arrears_rows(
-    *, day: datetime.date, loans: QuerySet[Loan] | None = None, fields: tuple[str, ...] = ()
+    *,
+    day: datetime.date,
+    loans: QuerySet[Loan] | list[int] | None = None,
+    fields: tuple[str, ...] = (),
 ) -> QuerySet:
     """The arrears of `arrears_at` as a values() queryset, one row per loan in arrears:
     loan_id, amount (unpaid on `day`), oldest (due date of the oldest unpaid instalment), and
@@ -87,9 +90,12 @@ def arrears_rows(
     )
 
 
-def arrears_at(*, day: datetime.date, loans: QuerySet[Loan] | None = None) -> dict[int, Arrears]:
-    """Every loan (of `loans`, else of the scope) that was running on `day` with an instalment
-    due by then and not paid in full by payments of value date up to then: loan id -> arrears.
+def arrears_at(
+    *, day: datetime.date, loans: QuerySet[Loan] | list[int] | None = None
+) -> dict[int, Arrears]:
+    """Every loan (of `loans`, a queryset or ids, else of the scope) that was running on `day`
+    with an instalment due by then and not paid in full by payments of value date up to then:
+    loan id -> arrears.
     Loans without arrears are absent. One query, whatever the number of loans.
 
     An instalment due on `day` itself counts as due (the check on the 15th asks for due and
@@ -176,24 +182,42 @@ class LoanBalance:
     unallocated: Decimal
 
 
+def balance_from_sums(
+    *, loan: Loan, paid: Decimal, interest: Decimal, principal: Decimal, ahead: Decimal
+) -> LoanBalance:
+    """The balance from the loan's sums: every payment (`paid`), the interest and principal
+    its allocations paid, and what they paid to instalments not yet due (`ahead`)."""
+    unallocated = paid - interest - principal
+    return LoanBalance(
+        amount=loan.amount,
+        paid=paid,
+        principal_repaid=principal,
+        interest_paid=interest,
+        outstanding_principal=loan.amount - principal,
+        credit=ahead + unallocated,
+        unallocated=unallocated,
+    )
+
+
+def paid_ahead(today: datetime.date) -> Coalesce:
+    """The sum of the allocations to instalments due after `today` (paid ahead of time)."""
+    return _money(Sum(F("interest") + F("principal"), filter=Q(instalment__due_on__gt=today)))
+
+
 def loan_balance(*, loan: Loan, today: datetime.date) -> LoanBalance:
-    """Three queries, however many payments the loan has."""
+    """Two queries, however many payments the loan has."""
     paid = Payment.objects.filter(loan=loan).aggregate(total=_money(Sum("amount")))["total"]
     sums = Allocation.objects.filter(loan=loan).aggregate(
         interest_total=_money(Sum("interest")),
         principal_total=_money(Sum("principal")),
-        ahead=_money(Sum(F("interest") + F("principal"), filter=Q(instalment__due_on__gt=today))),
+        ahead=paid_ahead(today),
     )
-    allocated = sums["interest_total"] + sums["principal_total"]
-    unallocated = paid - allocated
-    return LoanBalance(
-        amount=loan.amount,
+    return balance_from_sums(
+        loan=loan,
         paid=paid,
-        principal_repaid=sums["principal_total"],
-        interest_paid=sums["interest_total"],
-        outstanding_principal=loan.amount - sums["principal_total"],
-        credit=sums["ahead"] + unallocated,
-        unallocated=unallocated,
+        interest=sums["interest_total"],
+        principal=sums["principal_total"],
+        ahead=sums["ahead"],
     )
 
 

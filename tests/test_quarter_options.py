@@ -13,7 +13,7 @@ def _quarter(pk: int, municipality: str, name: str) -> SimpleNamespace:
 def test_the_options_name_each_quarter_mark_the_picked_one_and_escape_the_names():
     quarters = [
         _quarter(1, "Offenbach am Main", "Nordend"),
-        _quarter(2, "Duisburg", 'Hochfeld <b>"&\''),
+        _quarter(2, "Duisburg", "Hochfeld <b>\"&'"),
     ]
     html = Template("{% load miqua %}{% quarter_options quarters picked %}").render(
         Context({"quarters": quarters, "picked": quarters[1]})

@@ -35,13 +35,13 @@ from ..loan_forms import LoanConfirmForm, LoanTermsForm, OutsideLoanForm, Paymen
 from ..loan_page_selectors import (
     LoanRow,
     current_schedule,
+    loan_ledger,
     loan_rows,
     loans_for_list,
-    payment_rows,
     schedule_totals,
     terms_preview,
 )
-from ..loan_selectors import arrears_at, loan_balance
+from ..loan_selectors import arrears_at
 from ..models import Application, CapacityReservation, Loan, LoanProduct
 from ..outside_loans import outside_loan_record
 from ..schedule import effective_annual_rate
@@ -168,12 +168,13 @@ def loan_list(request: HttpRequest) -> HttpResponse:
 
 def _loan_figures(loan: Loan, today: datetime.date) -> dict[str, Any]:
     schedule = current_schedule(loan=loan, today=today)
+    ledger = loan_ledger(loan=loan, today=today)
     return {
-        "balance": loan_balance(loan=loan, today=today),
-        "arrears": arrears_at(day=today, loans=Loan.objects.filter(pk=loan.pk)).get(loan.pk),
+        "balance": ledger.balance,
+        "arrears": arrears_at(day=today, loans=[loan.pk]).get(loan.pk),
         "schedule": schedule,
         "schedule_totals": schedule_totals(schedule),
-        "payments": payment_rows(loan=loan),
+        "payments": ledger.payments,
         "audit_entries": list(audit_trail_for(obj=loan)),
     }
 
