@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Sum
+from django.db.models import F, OuterRef, Subquery, Sum
 
 from miqua.money import ZERO, quantize_eur
 
@@ -72,25 +72,41 @@ def payoff_amount(*, loan: Loan, day: datetime.date) -> Payoff:
 @dataclass(frozen=True)
 class VersionView:
     version: ScheduleVersion
+    principal: Decimal  # what the version schedules
+    # The version in force of a loan never rescheduled is the schedule the loan's page shows
+    # above the panel, row for row: its instalments are not read a second time (empty).
+    is_the_schedule: bool
     instalments: list[Instalment]
-
-    @property
-    def principal(self) -> Decimal:
-        return sum((i.principal for i in self.instalments), ZERO)
-
-    @property
-    def first_amount(self) -> Decimal:
-        """The first instalment that repays principal (what the borrower pays each month)."""
-        paying = [i for i in self.instalments if i.principal > 0] or self.instalments
-        return paying[0].amount if paying else ZERO
 
 
 def schedule_versions(*, loan: Loan) -> list[VersionView]:
-    """Every schedule version of the loan, newest first, with its instalments: two queries."""
+    """Every schedule version of the loan, newest first, with the principal it schedules and
+    its instalments: one query for a loan never rescheduled, two for any other."""
+    versions = list(
+        ScheduleVersion.objects.filter(loan=loan)
+        .select_related("proposed_by", "decided_by")
+        .annotate(
+            principal_scheduled=Subquery(
+                Instalment.objects.filter(version=OuterRef("pk"))
+                .order_by()
+                .values("version")
+                .annotate(total=Sum("principal"))
+                .values("total")
+            )
+        )
+        .order_by("-number")
+    )
+    only = len(versions) == 1 and versions[0].status == ScheduleVersion.Status.ACTIVE
     by_version: dict[int, list[Instalment]] = defaultdict(list)
-    for instalment in Instalment.objects.filter(loan=loan).order_by("version_id", "number"):
-        by_version[instalment.version_id].append(instalment)
-    versions = ScheduleVersion.objects.filter(loan=loan).select_related("proposed_by", "decided_by")
+    if not only:
+        for instalment in Instalment.objects.filter(loan=loan).order_by("version_id", "number"):
+            by_version[instalment.version_id].append(instalment)
     return [
-        VersionView(v, by_version.get(v.pk, [])) for v in sorted(versions, key=lambda v: -v.number)
+        VersionView(
+            version=v,
+            principal=v.principal_scheduled or ZERO,
+            is_the_schedule=only,
+            instalments=by_version.get(v.pk, []),
+        )
+        for v in versions
     ]

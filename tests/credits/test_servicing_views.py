@@ -13,7 +13,7 @@ from django_scopes import scopes_disabled
 from credits import servicing
 from credits.extensions import add_loan_panels
 from credits.models import FundLedgerEntry, Loan, ScheduleVersion
-from credits.servicing_selectors import payoff_amount
+from credits.servicing_selectors import payoff_amount, schedule_versions
 from guarantors.models import GuarantorClaim
 from tests import factories
 from tests.clients import client_for
@@ -175,7 +175,7 @@ def test_the_loan_panels_show_versions_with_the_decision_buttons_and_the_claims(
 
 
 def test_a_loan_never_rescheduled_shows_its_instalments_once_a_rescheduled_one_per_version(
-    network, loan
+    network, loan, django_assert_num_queries
 ):
     """The version in force of a loan never rescheduled is the schedule on the page, row for
     row: its panel points there instead of a second table. A proposal shows its own."""
@@ -189,5 +189,13 @@ def test_a_loan_never_rescheduled_shows_its_instalments_once_a_rescheduled_one_p
     once = panel()
     assert 'href="#schedule"' in once
     assert "<table>" not in once
+    with scopes_disabled(), django_assert_num_queries(1):  # its instalments are not read
+        [only] = schedule_versions(loan=loan)
+    assert (only.is_the_schedule, only.instalments, only.principal) == (True, [], loan.amount)
     _propose_longer_term(network, loan)
     assert panel().count("<table>") == 2  # the proposal and the version in force
+    with scopes_disabled():
+        proposal, in_force = schedule_versions(loan=loan)
+    assert not proposal.is_the_schedule
+    assert proposal.principal == sum(i.principal for i in proposal.instalments) > 0
+    assert in_force.principal == loan.amount
