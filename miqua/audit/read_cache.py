@@ -22,6 +22,7 @@ objects are shared by the requests of a process: read them, never change them.
 
 import datetime
 import hashlib
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -108,6 +109,19 @@ def _scope_key() -> str:
     return hashlib.sha256(ids.encode()).hexdigest()[:24]
 
 
+_PLAIN = re.compile(r"[A-Za-z0-9_.,:-]{0,120}\Z")
+
+
+def parts_key(parts: tuple[Hashable, ...]) -> str:
+    """The `parts` of a key as they are when plain (ids, a status), else as a digest: a search
+    text is any length with spaces and umlauts (which the cache's key check warns of), and a
+    name searched for has no place in the cache's list of keys."""
+    text = ":".join(str(part) for part in parts)
+    if _PLAIN.match(text):
+        return text
+    return "h" + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 def cached_read(
     name: str, compute: Callable[[], T], *, day: datetime.date, parts: tuple[Hashable, ...] = ()
 ) -> T:
@@ -123,7 +137,7 @@ def cached_read(
             translation.get_language() or "",
             day.isoformat(),
             str(data_version()),
-            *(str(part) for part in parts),
+            parts_key(parts),
         ]
     )
     now = time.monotonic()

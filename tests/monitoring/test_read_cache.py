@@ -4,8 +4,10 @@ a service shows on the next page at once, and one scope's figures never reach an
 
 import datetime
 import re
+import warnings
 
 import pytest
+from django.core.cache.backends.base import CacheKeyWarning
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -274,3 +276,22 @@ def test_the_data_version_is_read_once_per_request_and_again_after_a_change(netw
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
     assert version_queries(read_cache.data_version) == 1
+
+
+def test_a_search_is_kept_under_a_digest_of_its_words(network, shared_cache_on):
+    """A search text (spaces, umlauts, any length) makes no key the cache warns of, and the
+    name searched for is not in the list of keys; the search is kept all the same."""
+    url = reverse("application_list") + "?q=Müller%20Straße"
+    client = client_for(network.staff)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CacheKeyWarning)
+        first, computed = _get(client, url)
+        read_cache.clear()
+        second, shared = _get(client, url)
+    assert shared < computed
+    assert _without_csrf(second) == _without_csrf(first)
+    keys = list(read_cache._entries)
+    assert any(":application-list:" in key for key in keys)
+    assert not any("müller" in key.casefold() for key in keys)
+    assert read_cache.parts_key(("loans.loan", 42)) == "loans.loan:42"
+    assert read_cache.parts_key(("müller straße",)) == read_cache.parts_key(("müller straße",))
