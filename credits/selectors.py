@@ -3,6 +3,7 @@
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
@@ -251,6 +252,14 @@ def applications_list(*, include_final: bool = True) -> QuerySet[Application]:
     if not include_final:
         qs = qs.exclude(status__in=FINAL_STATES)
     return qs
+
+
+def found_if_few(applications: QuerySet[Application], *, limit: int) -> list[Any] | None:
+    """Each of `applications` as (pk, status, updated_at) if there are at most `limit` of
+    them, else None: one query, which stops once it has found more."""
+    rows = applications.order_by().values_list("pk", "status", "updated_at", named=True)
+    found = list(rows[: limit + 1])
+    return None if len(found) > limit else found
 
 
 def status_counts(*, applications: QuerySet[Application] | None = None) -> dict[str, int]:

@@ -1,6 +1,7 @@
 """The list of applications: advisors see their quarters', the back office every quarter's;
 `format=csv` gives every row of the filtered list as a file."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
@@ -89,16 +90,39 @@ class _ListFigures:
     has_any: bool
 
 
+# A search that finds up to this many applications is read once, by id, status and last
+# change: the tabs are counted from those, the page cut from them and its 25 rows read by id.
+# Counting and then paging what a search's condition finds read every application twice
+# (some 14 ms each on the national network): the condition joins the borrowers' names to the
+# business name, which no index answers at once. A surname typed finds a few; a word in every
+# name finds more than this, and is counted and paged by the condition.
+FEW_FOUND = 1000
+
+
 def _list_figures(filterset: ApplicationFilter, page_number: str | None) -> _ListFigures:
-    counts = selectors.status_counts(applications=filterset.without_status())
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
-    # The list's length from the tabs' counts: no second count of what the search found.
-    paginator.count = sum(n for status, n in counts.items() if filterset.lists_status(status))
-    page = paginator.get_page(page_number)
+    found = filterset.without_status()
+    few = selectors.found_if_few(found, limit=FEW_FOUND) if filterset.searches else None
+    if few is None:
+        counts = selectors.status_counts(applications=found)
+        paginator = Paginator(filterset.qs, PAGE_SIZE)
+        # The list's length from the tabs' counts: no second count of what the search found.
+        paginator.count = sum(n for status, n in counts.items() if filterset.lists_status(status))
+        page = paginator.get_page(page_number)
+    else:
+        counts = dict(Counter(row.status for row in few))
+        # The list's order (ApplicationFilter.list_order): newest change first.
+        listed = sorted(
+            (row for row in few if filterset.lists_status(row.status)),
+            key=lambda row: (row.updated_at, row.pk),
+            reverse=True,
+        )
+        page = Paginator([row.pk for row in listed], PAGE_SIZE).get_page(page_number)
+        rows = filterset.queryset.in_bulk(page.object_list)
+        page.object_list = [rows[pk] for pk in page.object_list]
     return _ListFigures(
         page=KeptPage.of(page),
         counts=counts,
-        has_any=paginator.count > 0 or Application.objects.exists(),
+        has_any=page.paginator.count > 0 or Application.objects.exists(),
     )
 
 

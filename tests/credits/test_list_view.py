@@ -168,6 +168,52 @@ def test_the_list_length_is_what_it_lists_for_every_tab(network):
             assert page.paginator.count == len(listed(response)), (query, status)
 
 
+def test_a_search_finding_few_or_many_lists_and_counts_the_same(network, monkeypatch):
+    """What a search finds is read once by id and status when it is few (the tabs counted from
+    those, the page by its ids), else counted and paged by its condition: the same page."""
+    from credits.views import lists
+
+    own, advisor = network.own_quarter, network.advisor
+    now = timezone.now()
+    for n in range(30):
+        found = add(own, advisor, status=(S.SUBMITTED, S.PREPARED, S.REJECTED)[n % 3])
+        found.business_name = f"Kiosk {n}"
+        with scopes_disabled():
+            found.save(update_fields=["business_name"])
+            Application.objects.filter(pk=found.pk).update(
+                updated_at=now - datetime.timedelta(hours=n)
+            )
+    add(own, advisor, status=S.SUBMITTED, business_name="Friseursalon Nuray")
+    client = client_for(advisor)
+
+    def seen(**query):
+        response = client.get(URL, {"q": "kiosk", **query})
+        tabs = {tab.value: tab.count for tab in response.context["status_tabs"]}
+        return listed(response), tabs, response.context["page_obj"].paginator.count
+
+    queries = [{}, {"status": "all"}, {"status": "all", "page": "2"}, {"status": "rejected"}]
+    few = [seen(**query) for query in queries]
+    monkeypatch.setattr(lists, "FEW_FOUND", 5)
+    many = [seen(**query) for query in queries]
+    assert few == many
+    first_page, tabs, count = few[0]
+    assert count == 20 and len(first_page) == 20  # the open ones: submitted and prepared
+    assert tabs == {
+        "": 20,
+        "draft": 0,
+        "submitted": 10,
+        "prepared": 10,
+        "before_committee": 0,
+        "rejected": 10,
+        "all": 30,
+    }
+    assert [a.business_name for a in first_page[:2]] == ["Kiosk 0", "Kiosk 1"]
+    assert len(few[1][0]) == 25
+    assert len(few[2][0]) == 5
+    assert len(set(few[1][0]) | set(few[2][0])) == 30  # every one, none twice
+    assert {a.status for a in few[3][0]} == {S.REJECTED}
+
+
 def test_an_unknown_status_falls_back_to_the_open_ones(network):
     response = client_for(network.advisor).get(URL, {"status": "nonsense"})
 
