@@ -81,7 +81,8 @@ class VersionView:
 
 def schedule_versions(*, loan: Loan) -> list[VersionView]:
     """Every schedule version of the loan, newest first, with the principal it schedules and
-    its instalments: one query for a loan never rescheduled, two for any other."""
+    its instalments: one query for a loan never rescheduled (or without a schedule yet), two
+    for any other."""
     versions = list(
         ScheduleVersion.objects.filter(loan=loan)
         .select_related("proposed_by", "decided_by")
@@ -98,7 +99,7 @@ def schedule_versions(*, loan: Loan) -> list[VersionView]:
     )
     only = len(versions) == 1 and versions[0].status == ScheduleVersion.Status.ACTIVE
     by_version: dict[int, list[Instalment]] = defaultdict(list)
-    if not only:
+    if versions and not only:
         for instalment in Instalment.objects.filter(loan=loan).order_by("version_id", "number"):
             by_version[instalment.version_id].append(instalment)
     return [
