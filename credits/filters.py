@@ -160,10 +160,6 @@ class ApplicationFilter(django_filters.FilterSet):
         queryset = super().filter_queryset(queryset)
         if not self.form.cleaned_data.get("status"):
             queryset = queryset.filter(status__in=OPEN_STATES)
-        return queryset.order_by(*self.list_order())
-
-    def list_order(self) -> tuple[Any, ...]:
-        """The list's order, newest change first, as `order_by` takes it."""
         user = getattr(self.request, "user", None)
         few_quarters = user is not None and visible_quarter_ids(user) is not None
         if few_quarters or self.form.cleaned_data.get("q"):
@@ -176,5 +172,5 @@ class ApplicationFilter(django_filters.FilterSet):
             newest_first = ExpressionWrapper(
                 F("updated_at") + Value(datetime.timedelta(0)), output_field=DateTimeField()
             )
-            return (newest_first.desc(), "-id")
-        return ("-updated_at", "-id")
+            return queryset.order_by(newest_first.desc(), "-id")
+        return queryset.order_by("-updated_at", "-id")

@@ -110,7 +110,7 @@ def _list_figures(filterset: ApplicationFilter, page_number: str | None) -> _Lis
         page = paginator.get_page(page_number)
     else:
         counts = dict(Counter(row.status for row in few))
-        # The list's order (ApplicationFilter.list_order): newest change first.
+        # The list's order (ApplicationFilter.filter_queryset): newest change first.
         listed = sorted(
             (row for row in few if filterset.lists_status(row.status)),
             key=lambda row: (row.updated_at, row.pk),
