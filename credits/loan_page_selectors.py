@@ -1,27 +1,21 @@
 """Reads for the loan pages and the loan PDFs: the list's rows with their figures, a loan's
-schedule with each instalment's state, its payments with what they paid, and the preview of
-terms being typed in. Every read asks the database a fixed number of times, however many
-loans, instalments or payments there are (the list and the loan page are measured)."""
+schedule with each instalment's state, and the preview of terms being typed in (a loan's
+payments and balance: `loan_selectors.loan_ledger`). Every read asks the database a fixed
+number of times, however many loans, instalments or payments there are (the list and the loan
+page are measured)."""
 
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 
 from miqua.money import ZERO
 
-from .loan_selectors import (
-    Arrears,
-    LoanBalance,
-    arrears_at,
-    balance_from_sums,
-    paid_ahead,
-    principal_repaid_by_loan,
-)
+from .loan_selectors import Arrears, arrears_at, principal_repaid_by_loan
 from .loan_services import LoanTerms, first_instalment_month
-from .models import Allocation, Instalment, Loan, Payment
+from .models import Instalment, Loan
 from .schedule import Method, effective_annual_rate, repayment_schedule
 
 
@@ -129,68 +123,6 @@ def schedule_totals(rows: Iterable[ScheduleRow]) -> ScheduleTotals:
         principal=sum((i.principal for i in instalments), ZERO),
         paid=sum((i.paid for i in instalments), ZERO),
     )
-
-
-# --- One loan's payments ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PaymentRow:
-    """A payment with what it paid: interest, principal, and what no instalment took (credit),
-    and the principal still owed after it."""
-
-    payment: Payment
-    interest: Decimal
-    principal: Decimal
-    unallocated: Decimal
-    principal_owed_after: Decimal
-
-
-def payment_rows(*, loan: Loan) -> list[PaymentRow]:
-    """The loan's payments in the order of their value dates. Two queries."""
-    return loan_ledger(loan=loan, today=None).payments
-
-
-@dataclass(frozen=True)
-class LoanLedger:
-    payments: list[PaymentRow]
-    balance: LoanBalance | None  # None when asked for without a day
-
-
-def loan_ledger(*, loan: Loan, today: datetime.date | None) -> LoanLedger:
-    """The loan's payments (`payment_rows`) and, for `today`, its balance (`loan_balance`)
-    from the same two queries: the allocations summed per payment, and the payments."""
-    sums = Allocation.objects.filter(loan=loan).order_by().values("payment_id")
-    sums = sums.annotate(interest_total=Sum("interest"), principal_total=Sum("principal"))
-    if today is not None:
-        sums = sums.annotate(ahead=paid_ahead(today))
-    by_payment = {row["payment_id"]: row for row in sums}
-    rows = []
-    owed = loan.amount
-    for payment in Payment.objects.filter(loan=loan).select_related("recorded_by"):
-        row = by_payment.get(payment.pk, {})
-        interest = row.get("interest_total", ZERO)
-        principal = row.get("principal_total", ZERO)
-        owed -= principal
-        rows.append(
-            PaymentRow(
-                payment=payment,
-                interest=interest,
-                principal=principal,
-                unallocated=payment.amount - interest - principal,
-                principal_owed_after=owed,
-            )
-        )
-    if today is None:
-        return LoanLedger(rows, None)
-    balance = balance_from_sums(
-        loan=loan,
-        paid=sum((row.payment.amount for row in rows), ZERO),
-        interest=sum((row.interest for row in rows), ZERO),
-        principal=sum((row.principal for row in rows), ZERO),
-        ahead=sum((row["ahead"] for row in by_payment.values()), ZERO),
-    )
-    return LoanLedger(rows, balance)
 
 
 # --- The preview of terms being typed in ---------------------------------------------------

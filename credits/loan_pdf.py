@@ -12,8 +12,8 @@ from django.utils import timezone, translation
 
 from miqua.pdf import html_to_pdf
 
-from .loan_page_selectors import current_schedule, loan_ledger, schedule_totals
-from .loan_selectors import arrears_at
+from .loan_page_selectors import current_schedule, schedule_totals
+from .loan_selectors import arrears_at, loan_ledger
 from .models import Loan
 from .schedule import effective_annual_rate
 

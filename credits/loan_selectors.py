@@ -182,43 +182,72 @@ class LoanBalance:
     unallocated: Decimal
 
 
-def balance_from_sums(
-    *, loan: Loan, paid: Decimal, interest: Decimal, principal: Decimal, ahead: Decimal
-) -> LoanBalance:
-    """The balance from the loan's sums: every payment (`paid`), the interest and principal
-    its allocations paid, and what they paid to instalments not yet due (`ahead`)."""
-    unallocated = paid - interest - principal
-    return LoanBalance(
+@dataclass(frozen=True)
+class PaymentRow:
+    """A payment with what it paid: interest, principal, and what no instalment took (credit),
+    and the principal still owed after it."""
+
+    payment: Payment
+    interest: Decimal
+    principal: Decimal
+    unallocated: Decimal
+    principal_owed_after: Decimal
+
+
+@dataclass(frozen=True)
+class LoanLedger:
+    """A loan's payments in the order of their value dates, and its balance today."""
+
+    payments: list[PaymentRow]
+    balance: LoanBalance
+
+
+def loan_ledger(*, loan: Loan, today: datetime.date) -> LoanLedger:
+    """Two queries, however many payments the loan has: the allocations summed per payment
+    (with what they paid to instalments due after `today`: paid ahead), and the payments."""
+    sums = (
+        Allocation.objects.filter(loan=loan)
+        .order_by()
+        .values("payment_id")
+        .annotate(
+            interest_total=Sum("interest"),
+            principal_total=Sum("principal"),
+            ahead=_money(
+                Sum(F("interest") + F("principal"), filter=Q(instalment__due_on__gt=today))
+            ),
+        )
+    )
+    by_payment = {row["payment_id"]: row for row in sums}
+    rows = []
+    owed = loan.amount
+    for payment in Payment.objects.filter(loan=loan).select_related("recorded_by"):
+        row = by_payment.get(payment.pk, {})
+        interest = row.get("interest_total", ZERO)
+        principal = row.get("principal_total", ZERO)
+        owed -= principal
+        rows.append(
+            PaymentRow(
+                payment=payment,
+                interest=interest,
+                principal=principal,
+                unallocated=payment.amount - interest - principal,
+                principal_owed_after=owed,
+            )
+        )
+    paid = sum((row.payment.amount for row in rows), ZERO)
+    interest_paid = sum((row.interest for row in rows), ZERO)
+    principal_repaid = sum((row.principal for row in rows), ZERO)
+    unallocated = paid - interest_paid - principal_repaid
+    balance = LoanBalance(
         amount=loan.amount,
         paid=paid,
-        principal_repaid=principal,
-        interest_paid=interest,
-        outstanding_principal=loan.amount - principal,
-        credit=ahead + unallocated,
+        principal_repaid=principal_repaid,
+        interest_paid=interest_paid,
+        outstanding_principal=loan.amount - principal_repaid,
+        credit=sum((row["ahead"] for row in by_payment.values()), ZERO) + unallocated,
         unallocated=unallocated,
     )
-
-
-def paid_ahead(today: datetime.date) -> Coalesce:
-    """The sum of the allocations to instalments due after `today` (paid ahead of time)."""
-    return _money(Sum(F("interest") + F("principal"), filter=Q(instalment__due_on__gt=today)))
-
-
-def loan_balance(*, loan: Loan, today: datetime.date) -> LoanBalance:
-    """Two queries, however many payments the loan has."""
-    paid = Payment.objects.filter(loan=loan).aggregate(total=_money(Sum("amount")))["total"]
-    sums = Allocation.objects.filter(loan=loan).aggregate(
-        interest_total=_money(Sum("interest")),
-        principal_total=_money(Sum("principal")),
-        ahead=paid_ahead(today),
-    )
-    return balance_from_sums(
-        loan=loan,
-        paid=paid,
-        interest=sums["interest_total"],
-        principal=sums["principal_total"],
-        ahead=sums["ahead"],
-    )
+    return LoanLedger(rows, balance)
 
 
 def fund_exposure_by_quarter(quarter_ids: list[int]) -> dict[int, Decimal]:

@@ -35,13 +35,12 @@ from ..loan_forms import LoanConfirmForm, LoanTermsForm, OutsideLoanForm, Paymen
 from ..loan_page_selectors import (
     LoanRow,
     current_schedule,
-    loan_ledger,
     loan_rows,
     loans_for_list,
     schedule_totals,
     terms_preview,
 )
-from ..loan_selectors import arrears_at
+from ..loan_selectors import arrears_at, loan_ledger
 from ..models import Application, CapacityReservation, Loan, LoanProduct
 from ..outside_loans import outside_loan_record
 from ..schedule import effective_annual_rate

@@ -55,7 +55,7 @@ def test_a_longer_term_is_a_new_version_and_the_old_one_stays_with_its_instalmen
     # Paid ahead on 30 May: June and half of July.
     _pay(loan, june.amount + july.amount / 2, datetime.date(2025, 5, 30), network.staff)
     day = datetime.date(2025, 6, 1)
-    before = loan_selectors.loan_balance(loan=loan, today=day)
+    before = loan_selectors.loan_ledger(loan=loan, today=day).balance
     allocated_before = _allocated(loan)
 
     proposal = servicing.rescheduling_propose(
@@ -93,7 +93,7 @@ def test_a_longer_term_is_a_new_version_and_the_old_one_stays_with_its_instalmen
     assert len(current) == 4 + 36
     assert sum(i.principal for i in current) == loan.amount
     # The money paid ahead moved to the new instalments: no cent lost, the same payments.
-    after = loan_selectors.loan_balance(loan=loan, today=day)
+    after = loan_selectors.loan_ledger(loan=loan, today=day).balance
     assert after.paid == before.paid
     assert after.unallocated == before.unallocated == 0
     assert _allocated(loan) == allocated_before
@@ -234,7 +234,10 @@ def test_the_last_payment_closes_the_loan_as_repaid(network, second_staff, unsco
     loan.refresh_from_db()
     assert loan.status == Loan.Status.REPAID
     assert loan.closed_on == last.due_on + datetime.timedelta(days=3)
-    assert loan_selectors.loan_balance(loan=loan, today=loan.closed_on).outstanding_principal == 0
+    assert (
+        loan_selectors.loan_ledger(loan=loan, today=loan.closed_on).balance.outstanding_principal
+        == 0
+    )
 
 
 def test_payments_of_many_loans_close_only_those_fully_paid(network, second_staff, unscoped):
@@ -277,7 +280,7 @@ def test_early_repayment_closes_the_loan_and_the_fund_exposure_drops_by_its_prin
     day = datetime.date(2025, 5, 14)  # halfway through the May instalment's month
     fund = network.own_fund
     exposure_before = fund_figures(fund=fund).outstanding_exposure
-    outstanding = loan_selectors.loan_balance(loan=loan, today=day).outstanding_principal
+    outstanding = loan_selectors.loan_ledger(loan=loan, today=day).balance.outstanding_principal
 
     payoff = payoff_amount(loan=loan, day=day)
 
@@ -304,7 +307,7 @@ def test_early_repayment_closes_the_loan_and_the_fund_exposure_drops_by_its_prin
     loan.refresh_from_db()
     assert loan.status == Loan.Status.REPAID
     assert loan.closed_on == day
-    balance = loan_selectors.loan_balance(loan=loan, today=day)
+    balance = loan_selectors.loan_ledger(loan=loan, today=day).balance
     assert balance.outstanding_principal == 0
     assert balance.unallocated == 0  # nothing counted twice, nothing left over
     assert balance.principal_repaid == loan.amount
@@ -328,6 +331,6 @@ def test_early_repayment_counts_what_was_paid_ahead(loan, network):
 
     loan.refresh_from_db()
     assert loan.status == Loan.Status.REPAID
-    balance = loan_selectors.loan_balance(loan=loan, today=day)
+    balance = loan_selectors.loan_ledger(loan=loan, today=day).balance
     assert balance.principal_repaid == loan.amount
     assert balance.unallocated == 0

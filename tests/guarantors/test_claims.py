@@ -40,7 +40,7 @@ def _loan(network, second_staff, guarantees: list[str]) -> Loan:
 
 
 def _remaining(loan: Loan) -> Decimal:
-    return loan_selectors.loan_balance(loan=loan, today=DAY).outstanding_principal
+    return loan_selectors.loan_ledger(loan=loan, today=DAY).balance.outstanding_principal
 
 
 def test_the_guarantors_are_claimed_up_to_their_guarantees_and_the_rest_is_written_off(
